@@ -158,7 +158,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
     print(f"Modalidade: {g.modes[q.mode].title}")
     print(f"Solicitante: {g.audiences[q.audience].title}")
     print(f"Minutos trabalhados: {brl_number(q.minutes_worked)}; minutos cobrados: {q.minutes_billed}")
-    print(f"Valor por minuto: {brl(q.rate_per_minute)} ({g.billing.reference_note})" if args.rate is None else f"Valor por minuto: {brl(q.rate_per_minute)}")
+    reference = f" ({g.billing.reference_note})" if args.rate is None else ""
+    print(f"Valor por minuto: {brl(q.rate_per_minute)}{reference}")
     print(f"Subtotal: {brl(q.subtotal)}")
     for t in q.taxes:
         print(f"  {t.name} ({brl_number(t.rate * 100)}%): {brl(t.amount)}")

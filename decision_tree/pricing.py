@@ -16,6 +16,10 @@ from typing import Any
 from .model import Guidelines, TaxLine
 
 CENT = Decimal("0.01")
+WAIVED_TEXT = "Custo abonado: inconsistência no Produto e/ou Documentação (Issue ainda não disponível no Portal do Cliente)."
+TRANSFER_TEXT = (
+    "Custo repassado à Unidade/Franquia (transferência gerencial ou faturamento); nenhuma cobrança contra o cliente."
+)
 _PLAIN = re.compile(r"^[+-]?(\d+)(\.\d+)?$")
 _PTBR = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
@@ -195,9 +199,9 @@ def quote(
     waived_amount = Decimal(0)
     if waived:
         waived_amount, total = total, Decimal(0)
-        rules.append({"id": "abono", "text": "Custo abonado: inconsistência no Produto e/ou Documentação (Issue ainda não disponível no Portal do Cliente)."})
+        rules.append({"id": "abono", "text": WAIVED_TEXT})
     if payer != "cliente":
-        rules.append({"id": "repasse", "text": "Custo repassado à Unidade/Franquia (transferência gerencial ou faturamento); nenhuma cobrança contra o cliente."})
+        rules.append({"id": "repasse", "text": TRANSFER_TEXT})
     client_pays = total if payer == "cliente" else Decimal(0)
     return Quote(
         mode=mode,
