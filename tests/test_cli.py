@@ -90,7 +90,7 @@ def test_quote_json() -> None:
 
 
 def test_quote_text_in_pt_br_with_custom_rate_and_taxes() -> None:
-    r = run("quote", "--mode", "consultoria-telefonica", "--minutes", "1234", "--rate", "1,5", "--tax", "ISS=5")
+    r = run("quote", "--mode", "consultoria-modulo", "--minutes", "1234", "--rate", "1,5", "--tax", "ISS=5")
     assert r.returncode == 0, r.stderr
     assert "Subtotal: R$ 1.851,00" in r.stdout
     assert "ISS (5%): R$ 92,55" in r.stdout

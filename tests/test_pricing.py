@@ -84,6 +84,11 @@ def test_the_payer_follows_the_audience(mode: str, audience: str, payer: str) ->
     assert ("repasse" in rules(x)) == (payer != "cliente")
 
 
+def test_telefonica_has_no_taxes_of_its_own() -> None:
+    x = quote(G, mode="consultoria-telefonica", minutes="10", rate="3")
+    assert x.taxes == () and x.total == Decimal("30.00") and "impostos" not in rules(x)
+
+
 def test_suporte_padrao_costs_nothing() -> None:
     x = quote(G, mode="suporte-padrao", minutes="45")
     assert x.total == 0 and x.payer is None and "nao-tarifado" in rules(x)
