@@ -79,10 +79,16 @@ def load_yaml(path: Path, display: str) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
-        if exc.context and "appears twice" not in what and "not text" not in what:
+        if isinstance(exc, yaml.constructor.ConstructorError) and "; " in what:
+            # Our own duplicate-key / non-text-key messages already say the fix.
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            raise SourceError([f"{display}:{line}: {what}"]) from None
+        # An unclosed quote or bracket is reported where it opens, not at the end of the file.
+        opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
+        mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
+        line = mark.line + 1 if mark else 1
+        if exc.context:
             what = f"{what} ({exc.context})"
         raise SourceError([f"{display}:{line}: YAML syntax error: {what}; fix the indentation or quoting there"]) from None
 
