@@ -1,0 +1,166 @@
+// The cost calculator's view: sends what the user typed to the engine and
+// renders Python's quote. Inputs are parsed by Python (decimal comma
+// accepted); numbers are shown with Intl.NumberFormat('pt-BR').
+import { copyText, el, mountEach, startEngine } from "./client.js";
+
+const money = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
+const rateMoney = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL", maximumFractionDigits: 4 });
+const number = new Intl.NumberFormat("pt-BR", { maximumFractionDigits: 4 });
+const percent = new Intl.NumberFormat("pt-BR", { style: "percent", maximumFractionDigits: 4 });
+
+let active = null; // the calculator on the current page (instant navigation may swap it)
+
+window.addEventListener("hashchange", () => {
+  if (active && active.app.isConnected) active.onHash();
+});
+
+function mountCalculator(app) {
+  const role = (name) => app.querySelector(`[data-role="${name}"]`);
+  const form = role("form");
+  const body = role("quote-body");
+  const note = role("quote-note");
+  const live = role("live");
+  const copyButton = app.querySelector('[data-action="copy"]');
+  const payers = JSON.parse(app.dataset.payers);
+  const modes = JSON.parse(app.dataset.modes);
+  const engine = startEngine(app, "cálculo");
+
+  const field = (name) => form.elements.namedItem(name);
+  const taxInputs = [...form.querySelectorAll("[data-tax-name]")];
+  let latest = 0;
+  let lastText = "";
+  let timer = null;
+
+  const modeFlag = (name) => field("mode").selectedOptions[0]?.dataset[name] === "true";
+  const waivable = () => modeFlag("waivable");
+
+  function showModeFields() {
+    role("waiver").hidden = !waivable();
+    role("taxes").hidden = !modeFlag("taxes"); // the mode's price has no taxes on top
+  }
+
+  function request() {
+    return {
+      op: "quote",
+      mode: field("mode").value,
+      audience: field("audience").value,
+      minutes: field("minutes").value,
+      rate: field("rate").value,
+      waived: waivable() && field("waived").checked,
+      taxes: taxInputs.map((input) => ({ name: input.dataset.taxName, percent: input.value })),
+    };
+  }
+
+  function writeHash() {
+    const params = new URLSearchParams();
+    for (const name of ["mode", "audience", "minutes", "rate"]) params.set(name, field(name).value);
+    if (waivable() && field("waived").checked) params.set("waived", "1");
+    taxInputs.forEach((input) => params.set(input.name, input.value));
+    history.replaceState(history.state, "", `#${params}`);
+  }
+
+  function readHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    for (const name of ["mode", "audience", "minutes", "rate", ...taxInputs.map((i) => i.name)]) {
+      if (params.has(name)) field(name).value = params.get(name);
+    }
+    field("waived").checked = params.get("waived") === "1";
+  }
+
+  function showErrors(errors) {
+    for (const span of form.querySelectorAll("[data-error-for]")) {
+      const name = span.dataset.errorFor;
+      const message = errors[name];
+      span.textContent = message || "";
+      span.hidden = !message;
+      const input = field(name);
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function row(label, value, attrs = {}) {
+    return [el("dt", { text: label }), el("dd", { ...attrs, text: value })];
+  }
+
+  function render(q) {
+    const audience = field("audience").querySelector(`option[value="${CSS.escape(q.audience)}"]`).textContent;
+    const rows = [
+      row("Modalidade", modes[q.mode]),
+      row("Quem solicita", audience),
+      row("Minutos trabalhados", number.format(q.minutes_worked), { "data-role": "minutes-worked" }),
+      row("Minutos cobrados", number.format(q.minutes_billed), { "data-role": "minutes-billed" }),
+      row("Valor por minuto", rateMoney.format(q.rate_per_minute), { "data-role": "rate" }),
+      row("Subtotal", money.format(q.subtotal), { "data-role": "subtotal" }),
+      ...q.taxes.map((t) => row(`${t.name} (${percent.format(t.rate)})`, money.format(t.amount), { "data-tax": t.name })),
+      q.waived && row("Valor abonado", money.format(q.waived_amount), { "data-role": "waived-amount" }),
+      row("Total", money.format(q.total), { "data-role": "total", class: "dt-total" }),
+      row("Quem paga", q.payer ? payers[q.payer] : "Ninguém: atendimento sem custo", { "data-role": "payer" }),
+      row("O cliente paga", money.format(q.client_pays), { "data-role": "client-pays", class: "dt-total" }),
+    ];
+    body.replaceChildren(
+      el("dl", { class: "dt-breakdown" }, rows.filter(Boolean).flat()),
+      el("h3", { text: "Regras aplicadas" }),
+      el("ul", { "data-role": "rules" }, q.rules.map((r) => el("li", { "data-rule": r.id, text: r.text }))),
+    );
+    const lines = [...body.querySelectorAll("dt")].map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`);
+    lastText = [
+      "Estimativa de custo (valores de referência; o valor efetivo é o do Termo de Aceite)",
+      ...lines,
+      "Regras aplicadas:",
+      ...q.rules.map((r) => `- ${r.text}`),
+      `Simulação: ${location.href}`,
+    ].join("\n");
+    copyButton.disabled = false;
+    live.textContent = `Total ${money.format(q.total)}; o cliente paga ${money.format(q.client_pays)}.`;
+  }
+
+  async function compute() {
+    const n = ++latest;
+    let res;
+    try {
+      res = await engine.request(request());
+    } catch {
+      return;
+    }
+    if (n !== latest) return;
+    showErrors(res.ok ? {} : res.errors || {});
+    body.classList.toggle("dt-stale", !res.ok);
+    if (res.ok) {
+      note.textContent = "";
+      render(res.quote);
+    } else {
+      note.textContent = body.childElementCount
+        ? "Corrija os campos indicados; a estimativa abaixo é a do último cálculo válido."
+        : "Corrija os campos indicados para ver a estimativa.";
+    }
+  }
+
+  function update() {
+    showModeFields();
+    writeHash();
+    clearTimeout(timer);
+    timer = setTimeout(compute, 150);
+  }
+
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  copyButton.addEventListener("click", () => copyText(lastText, copyButton, live));
+  active = {
+    app,
+    onHash() {
+      readHash();
+      showModeFields();
+      compute();
+    },
+  };
+
+  if (location.hash.length > 1) readHash();
+  showModeFields();
+  note.textContent = "A estimativa aparece assim que o cálculo terminar de carregar.";
+  engine.ready.then(() => (note.textContent = ""), () => (note.textContent = ""));
+  compute();
+}
+
+mountEach("calculator", mountCalculator);

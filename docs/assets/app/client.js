@@ -1,0 +1,191 @@
+// Starts the engine's Web Worker (Pyodide + the decision_tree wheel) once per
+// browser tab and talks to it. Requests made before the engine is ready are
+// kept and sent when it is. No decision or price is computed here: Python
+// answers. The worker survives Material's instant navigation between pages.
+
+const SITE_ROOT = new URL("../../", import.meta.url);
+const TIMEOUT_MS = globalThis.__decisionTreeTimeoutMs ?? 60000; // tests may shorten it
+
+/** Absolute URL of a site-relative path such as "modos/x/#y". */
+export function siteURL(path) {
+  return new URL(path, SITE_ROOT).href;
+}
+
+/** Create an element: attrs are attributes ("text" sets textContent, "on…" adds a listener). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+/** Copy plain text; says so in the live region and on the button. */
+export async function copyText(text, button, live) {
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    const area = el("textarea", { readonly: true, class: "dt-sr-only" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      ok = false;
+    }
+    area.remove();
+  }
+  if (live) live.textContent = ok ? "Copiado para a área de transferência." : "Não foi possível copiar; selecione o texto e copie.";
+  if (button && ok) {
+    button.dataset.label ??= button.textContent;
+    button.textContent = "Copiado!";
+    setTimeout(() => (button.textContent = button.dataset.label), 2000);
+  }
+  return ok;
+}
+
+/** Mount `fn(app)` on every `[data-app=name]` that appears, now and after instant navigation. */
+export function mountEach(name, fn) {
+  const mount = () => {
+    for (const app of document.querySelectorAll(`[data-app="${name}"]:not([data-mounted])`)) {
+      app.dataset.mounted = "";
+      fn(app);
+    }
+  };
+  mount();
+  if (window.document$) window.document$.subscribe(mount);
+}
+
+let engine = null;
+
+function boot() {
+  const e = { state: "loading", progress: "", reason: "", readyMs: null, views: new Set() };
+  const pending = new Map();
+  const queue = [];
+  const started = performance.now();
+  let worker = null;
+  let timer = null;
+  let seq = 0;
+  let settle;
+  e.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  e.ready.catch(() => {});
+  const notify = () => e.views.forEach((view) => view());
+
+  function fail(reason) {
+    if (e.state === "failed") return;
+    e.state = "failed";
+    e.reason = reason;
+    clearTimeout(timer);
+    if (worker) worker.terminate();
+    const error = new Error(reason);
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+    settle.reject(error);
+    notify();
+  }
+
+  e.request = (obj) => {
+    if (e.state === "failed") return Promise.reject(new Error(e.reason));
+    const id = ++seq;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      const message = { id, request: JSON.stringify(obj) };
+      if (e.state === "ready") worker.postMessage(message);
+      else queue.push(message);
+    });
+  };
+
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    fail("este navegador não oferece WebAssembly (ou ele está bloqueado).");
+    return e;
+  }
+  try {
+    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  } catch (error) {
+    fail(`o navegador recusou o processo de segundo plano (${error.message}).`);
+    return e;
+  }
+  worker.addEventListener("message", ({ data: m }) => {
+    if (m.type === "progress") {
+      e.progress = m.text;
+      notify();
+    } else if (m.type === "ready") {
+      e.state = "ready";
+      e.readyMs = Math.round(performance.now() - started);
+      clearTimeout(timer);
+      for (const message of queue.splice(0)) worker.postMessage(message);
+      settle.resolve();
+      notify();
+    } else if (m.type === "failed") {
+      console.warn("decision_tree worker:", m.detail);
+      fail(`o carregamento falhou (${m.detail}).`);
+    } else if (m.type === "response") {
+      const entry = pending.get(m.id);
+      pending.delete(m.id);
+      if (entry) entry.resolve(JSON.parse(m.response));
+    }
+  });
+  worker.addEventListener("error", (event) => {
+    event.preventDefault();
+    fail("o motor não pôde ser baixado ou executado.");
+  });
+  timer = setTimeout(() => fail(`o carregamento passou de ${TIMEOUT_MS / 1000} segundos.`), TIMEOUT_MS);
+  return e;
+}
+
+/**
+ * The engine, started on first use, with its loading state shown in `app`
+ * (status line, fallback message). `what` names the tool ("assistente").
+ */
+export function startEngine(app, what) {
+  engine ??= boot();
+  const e = engine;
+  const role = (name) => app.querySelector(`[data-role="${name}"]`);
+  let waitingText = "";
+  const view = () => {
+    if (!app.isConnected) return e.views.delete(view);
+    app.dataset.engine = e.state;
+    role("status").hidden = e.state !== "loading";
+    role("status-text").textContent = waitingText || e.progress || role("status-text").textContent;
+    role("fallback").hidden = e.state !== "failed";
+    if (e.state === "failed") {
+      role("fallback-text").textContent =
+        `Não foi possível iniciar o ${what} no navegador: ${e.reason} ` +
+        "Use a tabela de decisão estática, que traz as mesmas perguntas e resultados.";
+      app.dispatchEvent(new CustomEvent("dt-failed"));
+    }
+  };
+  e.views.add(view);
+  view();
+  window.__decisionTree = {
+    request: e.request,
+    ready: e.ready,
+    get state() {
+      return e.state;
+    },
+    get readyMs() {
+      return e.readyMs;
+    },
+  };
+  return {
+    request: e.request,
+    ready: e.ready,
+    get state() {
+      return e.state;
+    },
+    /** Say on the status line that a user action waits for the engine. */
+    waiting(text) {
+      waitingText = text;
+      view();
+    },
+  };
+}
