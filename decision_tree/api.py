@@ -73,7 +73,10 @@ def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
         elif op == "back":
             state = e.back(state)
         elif op == "change":
-            state = e.change(state, int(req.get("step", -1)), str(req.get("option", "")))
+            step = req.get("step")
+            if isinstance(step, bool) or not isinstance(step, int):
+                raise StateError(f"Resposta a mudar inválida ({json.dumps(step, ensure_ascii=False)}): informe o número da pergunta.")
+            state = e.change(state, step, str(req.get("option", "")))
         elif op == "restart":
             state = e.start()
     except (StateError, ValueError, TypeError) as exc:

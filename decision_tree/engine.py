@@ -122,8 +122,9 @@ class Engine:
     def encode(self, state: State) -> str:
         return f"{self.g.fingerprint}-" + "".join(DIGITS[i] for i in state.answers)
 
-    def decode(self, text: str) -> State:
-        text = (text or "").strip()
+    def decode(self, text: object) -> State:
+        """The state a code stands for; anything else (text or not) is a StateError."""
+        text = text.strip() if isinstance(text, str) else ""
         if text.startswith("#"):
             text = text[1:]
         fingerprint, sep, digits = text.partition("-")

@@ -140,10 +140,10 @@ def quote(
     """Price a consultancy. Raises QuoteError with every bad field at once."""
     errors: dict[str, str] = {}
     billing = g.billing
-    if mode not in billing.modes:
+    if not isinstance(mode, str) or mode not in billing.modes:
         known = ", ".join(billing.modes)
         errors["mode"] = f"Modalidade “{mode}” desconhecida (use: {known})."
-    if audience not in g.audiences:
+    if not isinstance(audience, str) or audience not in g.audiences:
         known = ", ".join(g.audiences)
         errors["audience"] = f"Solicitante “{audience}” desconhecido (use: {known})."
     worked = _field(errors, "minutes", minutes, "Minutos trabalhados", 2)
@@ -228,13 +228,18 @@ def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: i
         return None
 
 
-def parse_taxes(specs: list[dict[str, Any]] | None, g: Guidelines) -> list[TaxLine] | None:
+def parse_taxes(specs: Any, g: Guidelines) -> list[TaxLine] | None:
     """Tax lines typed as percentages (`{"name": "ISS", "percent": "5"}`)."""
     if specs is None:
         return None
+    if not isinstance(specs, list):
+        raise QuoteError({"taxes": "Impostos: informe uma lista de impostos, cada um com nome e alíquota."})
     lines: list[TaxLine] = []
     errors: dict[str, str] = {}
     for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            errors[f"tax{i}"] = f"Imposto {i + 1}: informe o nome e a alíquota."
+            continue
         name = str(spec.get("name", "")).strip() or f"Imposto {i + 1}"
         try:
             percent = parse_number(spec.get("percent", ""), f"Imposto {name}", max_decimals=4)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,13 @@ CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
     "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'"
 )
+# The security headers docs/hospedagem.md tells a host to send; every test server sends them
+# (tests/test_airgap_csp_browser.py checks the page documents exactly this set).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -72,9 +80,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     csp: str | None = CSP
 
     def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            if name != "Content-Security-Policy":
+                self.send_header(name, value)
         if self.csp:
             self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
@@ -114,9 +124,57 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 
+# Material draws Mermaid diagrams in a closed shadow root; tests that read or audit the
+# diagram open it (the page behaves the same, only the test can see inside).
+OPEN_SHADOW_ROOTS = """
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attachShadow.call(this, { ...init, mode: 'open' }); };
+"""
+
 
 class PageProblems(list):
     """Console errors, uncaught exceptions and CSP violations seen by a page."""
+
+
+@contextmanager
+def watched_page(browser, base_url: str, **context_args):  # type: ignore[no-untyped-def]
+    """A page for a whole test module (one Pyodide start): `page.problems` collects console
+    errors, uncaught exceptions (the worker's too), CSP violations and dialogs of every page of
+    its context; tests check it with `assert_clean(page)`."""
+    context = browser.new_context(locale="pt-BR", base_url=base_url, **context_args)
+    context.add_init_script(CSP_LISTENER)
+    problems = PageProblems()
+    context.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    context.on("weberror", lambda e: problems.append(f"pageerror: {e.error}"))
+
+    def dialog(d):  # type: ignore[no-untyped-def]
+        problems.append(f"dialog ({d.type}): {d.message}")
+        d.dismiss()
+
+    context.on("dialog", dialog)
+    p = context.new_page()
+    p.problems = problems  # type: ignore[attr-defined]
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+def search(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Type `query` into Material's search box once its index is loaded (earlier keys can be lost)."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("textbox", name="Buscar")
+    box.click()
+    expect(page.locator(".md-search-result__meta")).to_have_text("Digite para iniciar a busca", timeout=60_000)
+    box.press_sequentially(query)
+
+
+def assert_clean(page) -> None:  # type: ignore[no-untyped-def]
+    """Fail on what the page reported since the last check, and start over."""
+    problems = list(page.problems)
+    page.problems.clear()
+    assert not problems, "the page reported problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -343,7 +343,7 @@ def test_no_web_fonts_and_no_generator_link(site_dir: Path) -> None:
 def _copy_repo(tmp: Path) -> Path:
     root = tmp / "repo"
     ignore = shutil.ignore_patterns(".venv", "node_modules", "site", "__pycache__", ".cache", ".git", "*.pyc")
-    for name in ("decision_tree", "macros", "docs", "schemas"):
+    for name in ("decision_tree", "macros", "docs", "overrides", "schemas"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, root / name, ignore=ignore)
     for name in ("mkdocs.yml", "package.json", "package-lock.json", "pyproject.toml"):

@@ -35,4 +35,6 @@ def load_bundle(root: Path) -> dict[str, Any]:
 
 
 def bundle_json(bundle: dict[str, Any]) -> str:
-    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # The YAML's order is kept (not sorted): the engine lists modes, payers and audiences
+    # in that order, in the page exactly as in the terminal.
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))

@@ -29,15 +29,26 @@ def render_markdown(text: str) -> str:
     return _neutralize_links(out)
 
 def _neutralize_links(out: str) -> str:
-    # Markdown links to javascript:/data:/vbscript: URLs are dropped to text.
+    # A Markdown link keeps its URL only when it is relative or its scheme is a safe one;
+    # javascript:, data:, vbscript: and any other scheme become "#". The scheme is read as
+    # browsers read it (WHATWG URL): leading/trailing control characters and spaces and
+    # every tab or newline ignored, so "\x01java\tscript:" is javascript: too.
 
     def repl(m: re.Match[str]) -> str:
-        href = html.unescape(m.group(1)).strip().lower().replace("\t", "").replace("\n", "")
-        if href.startswith(("javascript:", "data:", "vbscript:")):
-            return m.group(0).replace(m.group(1), "#")
+        url = _URL_IGNORED.sub("", html.unescape(m.group(1)).strip(_URL_TRIMMED))
+        scheme = _SCHEME.match(url)
+        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+            return '<a href="#"'
         return m.group(0)
 
     return re.sub(r'<a href="([^"]*)"', repl, out)
+
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_TRIMMED = "".join(chr(c) for c in range(0x21))  # C0 controls and space
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
 
 def render_inline(text: str) -> str:
     """Escape a plain one-line text for HTML (titles, labels)."""

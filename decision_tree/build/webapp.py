@@ -147,6 +147,7 @@ def calculator_page(bundle: dict[str, Any]) -> str:
         f'data-modes="{esc(json.dumps({m["id"]: m["title"] for m in modes}, ensure_ascii=False))}">',
         '<link rel="stylesheet" href="../assets/app/app.css">',
         _status("cálculo"),
+        '<div class="dt-notice" data-role="notice" role="alert" hidden></div>',
         '<form class="dt-calc-form" data-role="form" novalidate>',
         '<div class="dt-field"><label for="dt-mode">Modalidade</label>',
         f'<select id="dt-mode" name="mode" aria-describedby="dt-mode-error">\n{mode_options}\n</select>',

@@ -19,6 +19,7 @@ function mountCalculator(app) {
   const form = role("form");
   const body = role("quote-body");
   const note = role("quote-note");
+  const notice = role("notice");
   const live = role("live");
   const copyButton = app.querySelector('[data-action="copy"]');
   const payers = JSON.parse(app.dataset.payers);
@@ -59,12 +60,29 @@ function mountCalculator(app) {
     history.replaceState(history.state, "", `#${params}`);
   }
 
+  // Typed values from a link go to the fields as they are (Python explains a bad one beside
+  // its field). What a field cannot hold (a mode or audience that is not in the list) and
+  // names this calculator does not know are left out, and the notice says so.
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
-    for (const name of ["mode", "audience", "minutes", "rate", ...taxInputs.map((i) => i.name)]) {
-      if (params.has(name)) field(name).value = params.get(name);
+    const names = ["mode", "audience", "minutes", "rate", ...taxInputs.map((i) => i.name)];
+    const problems = [];
+    for (const name of names) {
+      if (!params.has(name)) continue;
+      const input = field(name);
+      const value = params.get(name);
+      if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === value)) {
+        const label = form.querySelector(`label[for="${input.id}"]`).textContent;
+        problems.push(`${label}: “${value.slice(0, 40)}” não existe; mantido “${input.selectedOptions[0]?.textContent ?? ""}”.`);
+      } else {
+        input.value = value;
+      }
     }
     field("waived").checked = params.get("waived") === "1";
+    const unknown = [...new Set(params.keys())].filter((name) => name !== "waived" && !names.includes(name));
+    if (unknown.length) problems.push(`Ignorado, por não fazer parte desta calculadora: ${unknown.map((n) => `“${n.slice(0, 40)}”`).join(", ")}.`);
+    notice.hidden = problems.length === 0;
+    notice.textContent = problems.length ? `Parte do endereço não foi aplicada. ${problems.join(" ")}` : "";
   }
 
   function showErrors(errors) {
@@ -137,6 +155,7 @@ function mountCalculator(app) {
   }
 
   function update() {
+    notice.hidden = true; // what the link could not apply is past once the user edits
     showModeFields();
     writeHash();
     clearTimeout(timer);

@@ -3,7 +3,15 @@
 // one browser history entry per step.
 import { copyText, el, mountEach, siteURL, startEngine } from "./client.js";
 
-const hashState = () => decodeURIComponent(location.hash.slice(1));
+// The hash as typed: a malformed %-escape is left for Python to reject with a message.
+const hashState = () => {
+  const raw = location.hash.slice(1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
 let active = null; // the wizard on the current page (instant navigation may swap it)
 
 window.addEventListener("hashchange", () => {
@@ -49,6 +57,19 @@ function mountWizard(app) {
       return; // the fallback message is already on the page
     }
     if (n !== latest || !app.isConnected) return; // superseded by a later action, or the page is gone
+    if (!view.history) {
+      // Not a view: the engine failed on this request. Nothing on the page changes.
+      notice.hidden = false;
+      notice.textContent = `O assistente não conseguiu responder: ${view.error}`;
+      return;
+    }
+    if (view.error && request.op === "view" && (current.question || current.outcome)) {
+      // A bad or stale link while the wizard shows a valid state: say why, keep the answers.
+      notice.hidden = false;
+      notice.textContent = `Endereço não aplicado; as respostas atuais foram mantidas. ${view.error}`;
+      history.replaceState(history.state, "", `${location.pathname}${location.search}#${current.state}`);
+      return;
+    }
     notice.hidden = !view.error;
     notice.textContent = view.error || "";
     const url = `${location.pathname}${location.search}#${view.state}`;
