@@ -38,7 +38,7 @@ def load(root: Path) -> tuple[dict[str, Any], Engine]:
 def cmd_validate(args: argparse.Namespace) -> int:
     bundle, e = load(args.root)
     g = e.g
-    leaves = sum(1 for _ in _paths(e))
+    leaves = sum(1 for _ in e.paths())
     print("Fontes válidas.")
     print(f"  modalidades: {len(g.modes)}")
     print(f"  critérios: {len(g.criteria)}")
@@ -48,19 +48,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"  perguntas: {len(g.questions)}; resultados: {len(g.outcomes)}; caminhos: {leaves}")
     print(f"  versão da árvore: {g.fingerprint}")
     return 0
-
-
-def _paths(e: Engine):
-    from .engine import State
-
-    stack = [State()]
-    while stack:
-        state = stack.pop()
-        node = e.walk(state).node
-        if isinstance(node, Outcome):
-            yield state
-            continue
-        stack.extend(State((*state.answers, i)) for i in range(len(node.options)))
 
 
 def render_outcome(r: dict[str, Any], out: TextIO) -> None:

@@ -8,6 +8,7 @@ so a wizard session fits in a URL hash or a ticket.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,19 @@ class Engine:
 
     def start(self) -> State:
         return State()
+
+    def paths(self) -> Iterator[State]:
+        """Every finished path from the first question to an outcome, in option order."""
+
+        def walk(state: State) -> Iterator[State]:
+            node = self.walk(state).node
+            if isinstance(node, Outcome):
+                yield state
+                return
+            for i in range(len(node.options)):
+                yield from walk(State((*state.answers, i)))
+
+        return walk(State())
 
     def answer(self, state: State, option_id: str) -> State:
         walk = self.walk(state)

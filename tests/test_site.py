@@ -18,10 +18,10 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from conftest import ROOT, build_site
+from engine_helpers import all_paths as paths
 
 from decision_tree.build.bundle import load_bundle
 from decision_tree.build.markup import render_markdown
-from decision_tree.build.pages_tree import paths
 from decision_tree.engine import Engine
 from decision_tree.model import Guidelines
 

@@ -6,27 +6,11 @@ table, the flowchart and the wizard cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from ..engine import Engine, State, mode_page
+from ..engine import Engine, mode_page
 from ..model import Guidelines, Outcome, Question
 from .pages_format import attr_id, block, front_matter, href, inline, updated_line
-
-
-def paths(engine: Engine) -> Iterator[State]:
-    """Every path from the first question to an outcome, in the order of the options."""
-
-    def walk(state: State) -> Iterator[State]:
-        node = engine.walk(state).node
-        if isinstance(node, Outcome):
-            yield state
-            return
-        for i in range(len(node.options)):
-            yield from walk(State((*state.answers, i)))
-
-    return walk(State())
-
 
 # ------------------------------------------------------------------ table
 
@@ -34,7 +18,7 @@ def paths(engine: Engine) -> Iterator[State]:
 def decision_table(g: Guidelines, updated: str) -> str:
     page = "tabela-de-decisao.md"
     engine = Engine(g)
-    results = [(n, state, engine.recommend(state)) for n, state in enumerate(paths(engine), start=1)]
+    results = [(n, state, engine.recommend(state)) for n, state in enumerate(engine.paths(), start=1)]
     count: dict[str, int] = {}
     for _, _, r in results:
         count[r["outcome"]] = count.get(r["outcome"], 0) + 1
