@@ -30,7 +30,6 @@ function mountCalculator(app) {
   const taxInputs = [...form.querySelectorAll("[data-tax-name]")];
   let latest = 0;
   let lastText = "";
-  let timer = null;
 
   const modeFlag = (name) => field("mode").selectedOptions[0]?.dataset[name] === "true";
   const waivable = () => modeFlag("waivable");
@@ -158,8 +157,7 @@ function mountCalculator(app) {
     notice.hidden = true; // what the link could not apply is past once the user edits
     showModeFields();
     writeHash();
-    clearTimeout(timer);
-    timer = setTimeout(compute, 150);
+    compute(); // the engine answers in a few ms; `latest` drops any answer overtaken by a newer edit
   }
 
   form.addEventListener("input", update);
