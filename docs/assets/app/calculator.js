@@ -3,10 +3,16 @@
 // accepted); numbers are shown with Intl.NumberFormat('pt-BR').
 import { copyText, el, mountEach, startEngine } from "./client.js";
 
-const money = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
-const rateMoney = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL", maximumFractionDigits: 4 });
-const number = new Intl.NumberFormat("pt-BR", { maximumFractionDigits: 4 });
-const percent = new Intl.NumberFormat("pt-BR", { style: "percent", maximumFractionDigits: 4 });
+// Created on first use: the first Intl.NumberFormat loads locale data (tens of ms),
+// which should not block the page while it loads.
+const formatter = (options) => {
+  let f = null;
+  return { format: (value) => (f ??= new Intl.NumberFormat("pt-BR", options)).format(value) };
+};
+const money = formatter({ style: "currency", currency: "BRL" });
+const rateMoney = formatter({ style: "currency", currency: "BRL", maximumFractionDigits: 4 });
+const number = formatter({ maximumFractionDigits: 4 });
+const percent = formatter({ style: "percent", maximumFractionDigits: 4 });
 
 let active = null; // the calculator on the current page (instant navigation may swap it)
 

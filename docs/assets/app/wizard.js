@@ -88,7 +88,11 @@ function mountWizard(app) {
       renderOutcome(view.outcome);
       live.textContent = `Resultado: ${view.outcome.mode_title}`;
     }
-    if (focus) (view.outcome ? role("outcome-title", outcome) : role("legend", form)).focus();
+    if (focus) {
+      // Focus after the frame is laid out: focusing right after replaceChildren forces a synchronous layout.
+      const target = view.outcome ? role("outcome-title", outcome) : role("legend", form);
+      requestAnimationFrame(() => target.focus());
+    }
   }
 
   function renderHistory(items) {
