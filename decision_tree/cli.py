@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,18 +20,19 @@ from .model import Guidelines, Outcome
 from .pricing import QuoteError, parse_taxes, quote
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL = "[não consta na diretriz]"
 
 
 class CliError(Exception):
     """A pt-BR message for the user; exits with 2."""
 
 
-def load(root: Path) -> tuple[dict[str, Any], Engine]:
+def load(root: Path, *, render: bool = False) -> tuple[dict[str, Any], Engine]:
     from .build.bundle import load_bundle
     from .build.sources import SourceError
 
     try:
-        bundle = load_bundle(root)
+        bundle = load_bundle(root, render=render)
     except SourceError as exc:
         raise CliError(str(exc)) from None
     return bundle, Engine(Guidelines.from_dict(bundle))
@@ -38,45 +41,63 @@ def load(root: Path) -> tuple[dict[str, Any], Engine]:
 def cmd_validate(args: argparse.Namespace) -> int:
     bundle, e = load(args.root)
     g = e.g
-    leaves = sum(1 for _ in e.paths())
+    local = sum(1 for s in _sources(bundle) if s.get("kind") == "local")
     print("Fontes válidas.")
     print(f"  modalidades: {len(g.modes)}")
     print(f"  critérios: {len(g.criteria)}")
     print(f"  pré-requisitos: {len(g.prerequisites)}")
     print(f"  públicos: {len(g.audiences)}")
     print(f"  macros: {len(g.macros)}")
-    print(f"  perguntas: {len(g.questions)}; resultados: {len(g.outcomes)}; caminhos: {leaves}")
+    print(f"  perguntas: {len(g.questions)}; resultados: {len(g.outcomes)}; caminhos: {sum(1 for _ in e.paths())}")
+    print(f"  definições locais (não constam na diretriz): {local}")
     print(f"  versão da árvore: {g.fingerprint}")
     return 0
 
 
+def _sources(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, dict):
+        found = [data["source"]] if isinstance(data.get("source"), dict) else []
+        return found + [s for k, v in data.items() if k != "source" for s in _sources(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _sources(v)]
+    return []
+
+
+def _label(item: dict[str, Any]) -> str:
+    return f" {LOCAL}" if item["source"]["kind"] == "local" else ""
+
+
 def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     w = out.write
-    w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']}\n")
+    w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']['text']}\n")
     if r["pending_check"]:
-        w(f"\nVerificação pendente: {r['pending_check']['title']}\n")
+        p = r["pending_check"]
+        w(f"\nVerificação pendente: {p['title']} — {p['pending']}\n")
+        if p["gap"]:
+            w(f"  Atenção: {p['gap']['text']}\n")
     if r["criteria"]:
-        w("\nCritérios que levaram a este resultado:\n")
+        w("\nCritérios da diretriz que levaram a este resultado:\n")
         for c in r["criteria"]:
-            w(f"  - {c['text']}\n    ({c['section']}; {c['url']})\n")
-    if r["prerequisites"]:
-        w("\nPré-requisitos:\n")
-        for p in r["prerequisites"]:
-            w(f"  [ ] {p['title']}: {p['text']}\n")
-    if r["macros"]:
-        w("\nMacros:\n")
-        for m in r["macros"]:
-            w(f"  - {m['title']}\n")
+            w(f"  - {c['title']}: {c['text']}\n    ({c['section']}; {c['url']})\n")
+    if r["audience"]:
+        w(f"\nSolicitante: {r['audience']['title']}\n")
+    if r["steps"]:
+        w("\nO que fazer agora, em ordem:\n")
+        for i, s in enumerate(r["steps"], start=1):
+            status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
+            w(f"  {i}. {s['title'] or s['text']['text']}{status}{_label(s['text'])}\n")
+            for m in s["macros"]:
+                w(f"     Macro: {m['title']}{'' if m['ready'] else ' (depois das etapas acima)'}\n")
     if r["billing"]["billed"]:
         w("\nTarifação:\n")
         for rule in r["billing"]["rules"]:
-            w(f"  - {rule}\n")
-        if r["payer_title"]:
-            w(f"  Responsável pelo pagamento: {r['payer_title']}\n")
+            w(f"  - {rule['text']}{_label(rule)}\n")
+        if r["payer"]:
+            w(f"  Quem paga: {r['payer']['title']}{_label(r['payer']['rule'])}\n")
     if r["next_steps"]:
         w("\nPróximos passos:\n")
         for s in r["next_steps"]:
-            w(f"  - {s}\n")
+            w(f"  - {s['text']}{_label(s)}\n")
     w(f"\nNota para o ticket:\n{'-' * 40}\n{r['ticket_note']}\n{'-' * 40}\n")
     w(f"Código deste resultado: {r['state']}\n")
 
@@ -91,6 +112,8 @@ def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO 
             return 0
         q = walk.node
         out.write(f"\n{len(walk.steps) + 1}. {q.question}\n")
+        if q.help:
+            out.write(f"   {q.help}\n")
         for i, o in enumerate(q.options, start=1):
             out.write(f"  {i}) {o.label}\n")
         out.write("Escolha um número (v = voltar, r = recomeçar, s = sair): ")
@@ -109,16 +132,19 @@ def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO 
         elif choice == "s":
             out.write(f"Até logo. Para continuar depois: wizard --state {e.encode(state)}\n")
             return 0
-        elif choice.isdigit() and 1 <= int(choice) <= len(q.options):
+        elif re.fullmatch(r"[0-9]{1,3}", choice) and 1 <= int(choice) <= len(q.options):
             state = e.answer(state, q.options[int(choice) - 1].id)
         else:
-            out.write(f"Opção inválida: “{line.strip()}”. Digite um número de 1 a {len(q.options)}, v, r ou s.\n")
+            out.write(f"Opção inválida: “{line.strip()[:40]}”. Digite um número de 1 a {len(q.options)}, v, r ou s.\n")
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    _, e = load(args.root)
+    _, e = load(args.root, render=args.json)
     try:
-        r = e.recommend(e.decode(args.state))
+        state = e.decode(args.state)
+        for step in args.mark or []:
+            state = e.mark(state, step, True)
+        r = e.recommend(state)
     except StateError as exc:
         raise CliError(str(exc)) from None
     if args.json:
@@ -131,10 +157,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 def cmd_quote(args: argparse.Namespace) -> int:
     _, e = load(args.root)
     try:
-        taxes = parse_taxes([_tax_spec(t) for t in args.tax], e.g) if args.tax else None
-        q = quote(
-            e.g, mode=args.mode, audience=args.audience, minutes=args.minutes, rate=args.rate, waived=args.waived, taxes=taxes
-        )
+        taxes = parse_taxes([_tax_spec(t) for t in args.tax]) if args.tax else None
+        q = quote(e.g, mode=args.mode, audience=args.audience, minutes=args.minutes, rate=args.rate, waived=args.waived, taxes=taxes)
     except QuoteError as exc:
         raise CliError("\n".join(exc.errors.values())) from None
     d = q.to_dict()
@@ -142,21 +166,20 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
     g = e.g
+    rate_label = "" if args.rate is not None else f" {LOCAL}"
     print(f"Modalidade: {g.modes[q.mode].title}")
     print(f"Solicitante: {g.audiences[q.audience].title}")
-    print(f"Minutos trabalhados: {brl_number(q.minutes_worked)}; minutos cobrados: {q.minutes_billed}")
-    reference = f" ({g.billing.reference_note})" if args.rate is None else ""
-    print(f"Valor por minuto: {brl(q.rate_per_minute)}{reference}")
+    print(f"Minutos trabalhados: {number(q.minutes_worked)}; minutos cobrados: {number(q.minutes_billed)}")
+    print(f"Valor por minuto: {brl(q.rate_per_minute, exact=True)}{rate_label}")
     print(f"Subtotal: {brl(q.subtotal)}")
     for t in q.taxes:
-        print(f"  {t.name} ({brl_number(t.rate * 100)}%): {brl(t.amount)}")
+        print(f"  {t.name} ({number(t.rate * 100)}%): {brl(t.amount)}{'' if args.tax else ' ' + LOCAL}")
     if q.waived:
         print(f"Valor abonado: {brl(q.waived_amount)}")
     print(f"Total: {brl(q.total)}")
-    if q.payer:
-        print(f"Quem paga: {g.billing.payers[q.payer]}; o cliente paga {brl(q.client_pays)}")
-    for rule in q.rules:
-        print(f"- {rule['text']}")
+    print(f"Quem paga: {q.payer_title or 'ninguém'}; o cliente paga {brl(q.client_pays)}")
+    for rule in d["rules"]:
+        print(f"- {rule['text']}{_label(rule)}")
     return 0
 
 
@@ -167,25 +190,19 @@ def _tax_spec(text: str) -> dict[str, str]:
     return {"name": name.strip(), "percent": percent.strip()}
 
 
-def brl_number(value: Any) -> str:
+def number(value: Decimal) -> str:
     """pt-BR digits for the terminal (the page uses Intl.NumberFormat)."""
-    from decimal import Decimal
+    from babel.numbers import format_decimal
 
-    d = Decimal(value)
-    text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{groups},{frac}" if frac else f"{sign}{groups}"
+    return format_decimal(value, format="#,##0.####", locale="pt_BR")
 
 
-def brl(value: Any) -> str:
-    from decimal import ROUND_HALF_UP, Decimal
+def brl(value: Decimal, *, exact: bool = False) -> str:
+    """R$ with centavos; `exact` keeps up to 4 decimals (a rate per minute as computed)."""
+    from babel.numbers import format_currency
 
-    d = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    whole, _, frac = format(d, "f").partition(".")
-    return f"R$ {int(whole):,}".replace(",", ".") + f",{frac}"
+    pattern = "¤ #,##0.00##" if exact else "¤ #,##0.00"
+    return format_currency(value, "BRL", format=pattern, locale="pt_BR", currency_digits=False).replace("\xa0", " ")
 
 
 def build_parser(extra: Sequence[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
@@ -205,16 +222,17 @@ def build_parser(extra: Sequence[Callable[[Any], None]] = ()) -> argparse.Argume
 
     s = sub.add_parser("recommend", help="o resultado para um código de estado do assistente")
     s.add_argument("state", help="código do estado, ex.: a1b2c3-00012")
+    s.add_argument("--mark", action="append", metavar="ETAPA", help="marca uma etapa como feita (ex.: aprovacao-maestro, aceite)")
     s.add_argument("--json", action="store_true", help="saída em JSON")
     s.set_defaults(func=cmd_recommend)
 
     s = sub.add_parser("quote", help="estimativa de custo de uma consultoria")
     s.add_argument("--mode", required=True, help="suporte-padrao, consultoria-modulo ou consultoria-telefonica")
-    s.add_argument("--minutes", required=True, help="minutos trabalhados (aceita vírgula decimal)")
-    s.add_argument("--rate", help="valor por minuto (padrão: valor de referência do YAML)")
-    s.add_argument("--audience", default="cliente-final", help="cliente-final, totvs ou ams")
+    s.add_argument("--minutes", required=True, help="minutos trabalhados, como se escreve em português (ex.: 12,5)")
+    s.add_argument("--rate", help="valor por minuto (padrão: o valor de referência, que não consta na diretriz)")
+    s.add_argument("--audience", help="quem solicita: cliente-final (padrão), totvs ou ams")
     s.add_argument("--waived", action="store_true", help="custo abonado (inconsistência de Produto/Documentação)")
-    s.add_argument("--tax", action="append", metavar="NOME=PERCENTUAL", help="imposto (repita para vários); substitui os do YAML")
+    s.add_argument("--tax", action="append", metavar="NOME=PERCENTUAL", help="imposto (repita para vários); substitui os de referência")
     s.add_argument("--json", action="store_true", help="saída em JSON")
     s.set_defaults(func=cmd_quote)
 
@@ -238,8 +256,8 @@ def _extra_commands() -> list[Callable[[Any], None]]:
 
 
 def _macros_as_dicts(root: Path) -> list[dict[str, Any]]:
-    bundle, _ = load(root)
-    return [{k: v for k, v in m.items() if k != "body_html"} for m in bundle["macros"]]
+    bundle, _ = load(root, render=True)
+    return list(bundle["macros"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

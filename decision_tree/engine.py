@@ -1,34 +1,33 @@
 """The escalation wizard: walk the decision tree, one answer at a time.
 
 Standard library only: the same module runs in the CLI and in the page's
-Pyodide worker. A `State` is the list of options chosen so far; it serializes
-to a short URL-safe string `<fingerprint>-<one base-36 digit per answer>`
-so a wizard session fits in a URL hash or a ticket.
+Pyodide worker. A `State` is the list of options chosen so far plus, on a
+consultancy outcome, which of its steps are marked done (the approval, the
+Aceite). It serializes to a short URL-safe code
+`<fingerprint>-<one base-36 digit per answer>[.<marks in base 36>]`, so a
+wizard session fits in a URL hash or a ticket.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .model import Guidelines, Option, Outcome, Question
+from .outcome import Recommendation, markable_steps
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def mode_page(mode_id: str) -> str:
-    """Site-relative URL of a mode's guideline page."""
-    return f"modos/{mode_id}/"
-
-
 class StateError(ValueError):
-    """A serialized state that cannot be used; the message is pt-BR, for the user."""
+    """A state that cannot be used; the message is pt-BR, for the user."""
 
 
 @dataclass(frozen=True)
 class State:
     answers: tuple[int, ...] = ()
+    marks: int = 0  # bit i: the i-th step to mark on the outcome is done (marks are set in order)
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,15 @@ class Walk:
         return tuple(seen)
 
 
+def _base36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = DIGITS[r] + out
+        if not n:
+            return out
+
+
 class Engine:
     def __init__(self, guidelines: Guidelines):
         self.g = guidelines
@@ -72,16 +80,57 @@ class Engine:
         steps: list[Step] = []
         for n, index in enumerate(state.answers, start=1):
             if isinstance(node, Outcome):
-                raise StateError(f"O estado tem {len(state.answers)} respostas, mas o caminho termina na resposta {n - 1}.")
+                raise StateError(f"Há respostas demais: o assistente chega a um resultado na pergunta {n - 1}.")
             if not 0 <= index < len(node.options):
-                raise StateError(f"A resposta {n} não existe na pergunta “{node.question}”.")
+                raise StateError(f"A pergunta {n} (“{node.question}”) não tem essa resposta.")
             option = node.options[index]
             steps.append(Step(node, option))
             node = self.node(option.next)
-        return Walk(tuple(steps), node)
+        walk = Walk(tuple(steps), node)
+        if state.marks and state.marks >= 1 << len(self.marks_of(walk)):
+            raise StateError("As marcações do link não correspondem a este resultado.")
+        if state.marks & (state.marks + 1):
+            raise StateError("As marcações do link pulam uma etapa: elas são feitas em ordem.")
+        return walk
+
+    def marks_of(self, walk: Walk) -> list[tuple[str, str, str]]:
+        """The steps to mark on the walk's outcome, in order: (id, label when done, label while waiting)."""
+        return markable_steps(self.g, walk) if isinstance(walk.node, Outcome) else []
 
     def start(self) -> State:
         return State()
+
+    # -- the tree as a whole (pages, tests, benchmark) --------------------
+    def questions_in_order(self) -> list[Question]:
+        """The questions reachable from the start, in the order of the YAML (the order the pages number them)."""
+        seen: set[str] = set()
+        todo = [self.g.start]
+        while todo:
+            node = todo.pop()
+            if node in self.g.questions and node not in seen:
+                seen.add(node)
+                todo += [o.next for o in self.g.questions[node].options]
+        return [q for q in self.g.questions.values() if q.id in seen]
+
+    def outcomes_from(self, node_id: str) -> set[str]:
+        """The outcomes a node leads to (itself, for an outcome)."""
+        if node_id in self.g.outcomes:
+            return {node_id}
+        return set().union(*(self.outcomes_from(o.next) for o in self.g.questions[node_id].options))
+
+    def options_before(self, node_id: str) -> set[tuple[str, str]]:
+        """Every (question, option) on some path from the start to this node."""
+        parents = {q.id: [(q.id, o.id, o.next) for o in q.options] for q in self.g.questions.values()}
+        found: set[tuple[str, str]] = set()
+        todo = [node_id]
+        while todo:
+            target = todo.pop()
+            for edges in parents.values():
+                for qid, oid, nxt in edges:
+                    if nxt == target and (qid, oid) not in found:
+                        found.add((qid, oid))
+                        todo.append(qid)
+        return found
 
     def paths(self) -> Iterator[State]:
         """Every finished path from the first question to an outcome, in option order."""
@@ -110,6 +159,7 @@ class Engine:
 
         Later answers are kept only while the path stays the same: each is
         replayed as long as it lands on the very question it answered before.
+        The marks of the old outcome are dropped.
         """
         walk = self.walk(state)
         if not 0 <= step < len(walk.steps):
@@ -124,35 +174,73 @@ class Engine:
             node = self.node(old.option.next)
         return State(tuple(answers))
 
+    def mark(self, state: State, step_id: str, done: bool) -> State:
+        """Mark a step of the outcome as done (only after the ones before it) or not done (and the ones after it)."""
+        steps = self.marks_of(self.walk(state))
+        ids = [s[0] for s in steps]
+        if step_id not in ids:
+            raise StateError("Esta etapa não existe neste resultado.")
+        i = ids.index(step_id)
+        if done:
+            if state.marks.bit_length() < i:
+                raise StateError(f"Primeiro marque “{steps[state.marks.bit_length()][1]}”: as etapas são feitas em ordem.")
+            return replace(state, marks=state.marks | 1 << i)
+        return replace(state, marks=state.marks & ((1 << i) - 1))
+
     @staticmethod
     def _index(question: Question, option_id: str) -> int:
         for i, option in enumerate(question.options):
             if option.id == option_id:
                 return i
         known = ", ".join(o.id for o in question.options)
-        raise StateError(f"A opção “{option_id}” não existe na pergunta “{question.question}” (opções: {known}).")
+        raise StateError(f"A resposta “{option_id}” não existe na pergunta “{question.question}” (respostas: {known}).")
 
     # -- serialization -------------------------------------------------
     def encode(self, state: State) -> str:
-        return f"{self.g.fingerprint}-" + "".join(DIGITS[i] for i in state.answers)
+        marks = f".{_base36(state.marks)}" if state.marks else ""
+        return f"{self.g.fingerprint}-" + "".join(DIGITS[i] for i in state.answers) + marks
+
+    def _parse(self, text: object) -> State:
+        text = text.strip() if isinstance(text, str) else ""
+        text = text.removeprefix("#")
+        fingerprint, sep, rest = text.partition("-")
+        if not sep or not fingerprint:
+            raise StateError("Este link do assistente está incompleto.")
+        if fingerprint != self.g.fingerprint:
+            raise StateError("Este link é de uma versão anterior do assistente: as perguntas mudaram desde então.")
+        digits, dot, marks = rest.lower().partition(".")
+        if any(ch not in DIGITS for ch in digits + marks) or (dot and not marks) or len(marks) > 6:
+            raise StateError("Este link do assistente foi alterado e não pode ser lido.")
+        return State(tuple(DIGITS.index(ch) for ch in digits), int(marks, 36) if marks else 0)
 
     def decode(self, text: object) -> State:
-        """The state a code stands for; anything else (text or not) is a StateError."""
-        text = text.strip() if isinstance(text, str) else ""
-        if text.startswith("#"):
-            text = text[1:]
-        fingerprint, sep, digits = text.partition("-")
-        if not sep or not fingerprint:
-            raise StateError("O código do assistente está incompleto ou mal formado; recomece o assistente.")
-        if fingerprint != self.g.fingerprint:
-            raise StateError(
-                "Este link foi gerado por outra versão das diretrizes; as perguntas mudaram desde então. Recomece o assistente."
-            )
-        if any(ch not in DIGITS for ch in digits):
-            raise StateError("O código do assistente tem caracteres inválidos; recomece o assistente.")
-        state = State(tuple(DIGITS.index(ch) for ch in digits))
+        """The state a code stands for exactly; anything else is a StateError."""
+        state = self._parse(text)
         self.walk(state)  # raises StateError on a path that does not exist
         return state
+
+    def salvage(self, text: object) -> tuple[State, str | None]:
+        """The most of a code that still fits the tree, and what was dropped (pt-BR), or a fresh start."""
+        try:
+            state = self._parse(text)
+        except StateError as exc:
+            return State(), f"{exc} O assistente começou de novo."
+        answers: list[int] = []
+        node: Question | Outcome = self.g.questions[self.g.start]
+        for index in state.answers:
+            if isinstance(node, Outcome) or not 0 <= index < len(node.options):
+                kept = len(answers)
+                where = f"as {kept} primeiras respostas foram mantidas" if kept > 1 else (
+                    "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
+                return State(tuple(answers)), f"Parte deste link não vale para esta versão do assistente: {where}."
+            answers.append(index)
+            node = self.node(node.options[index].next)
+        kept_state = State(tuple(answers), state.marks)
+        try:
+            self.walk(kept_state)
+        except StateError as exc:
+            return State(tuple(answers)), f"{exc} As respostas foram mantidas; confira as marcações."
+        return kept_state, None
 
     # -- the outcome -----------------------------------------------------
     def recommend(self, state: State) -> dict[str, Any]:
@@ -160,124 +248,4 @@ class Engine:
         walk = self.walk(state)
         if not isinstance(walk.node, Outcome):
             raise StateError("O assistente ainda não chegou a um resultado: responda às perguntas restantes.")
-        return Recommendation(self.g, walk).to_dict(self.encode(state))
-
-
-class Recommendation:
-    """Builds the outcome panel's data and the ticket note from a finished walk."""
-
-    def __init__(self, g: Guidelines, walk: Walk):
-        self.g = g
-        self.walk = walk
-        self.outcome: Outcome = walk.node  # type: ignore[assignment]
-        self.mode = g.modes[self.outcome.mode]
-        self.billing = g.billing.modes[self.mode.id]
-        self.audience = g.audiences.get(walk.audience or "")
-
-    def criteria(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": c.id,
-                "text": c.text,
-                "section": c.section,
-                "number": c.number,
-                "url": f"{mode_page(c.mode)}#{c.anchor}",
-            }
-            for c in (self.g.criteria[cid] for cid in self.walk.criteria)
-            if c.mode == self.mode.id
-        ]
-
-    def prerequisites(self) -> list[dict[str, str]]:
-        ids = [p.id for p in self.g.prerequisites.values() if self.mode.id in p.modes]
-        for cid in self.walk.criteria:
-            c = self.g.criteria[cid]
-            if c.mode == self.mode.id:
-                ids += [p for p in c.prerequisites if p not in ids]
-        return [{"id": p, "title": self.g.prerequisites[p].title, "text": self.g.prerequisites[p].text} for p in ids]
-
-    def macros(self) -> list[dict[str, Any]]:
-        found = []
-        for mid in self.mode.macros:
-            m = self.g.macros[mid]
-            if m.kind == "termo" and self.audience and self.audience.id not in m.audiences:
-                continue
-            found.append(
-                {
-                    "id": m.id,
-                    "title": m.title,
-                    "kind": m.kind,
-                    "when": m.when,
-                    "body": m.body,
-                    "body_html": m.body_html,
-                    "url": f"macros/{m.id}/",
-                }
-            )
-        return found
-
-    def payer(self) -> str | None:
-        if not self.billing.billed or not self.audience:
-            return None
-        return self.audience.payer
-
-    def to_dict(self, state: str) -> dict[str, Any]:
-        check = self.g.checks.get(self.outcome.pending_check or "")
-        next_steps = ([check.next_step] if check else []) + list(self.outcome.next_steps)
-        payer = self.payer()
-        data: dict[str, Any] = {
-            "state": state,
-            "outcome": self.outcome.id,
-            "mode": self.mode.id,
-            "mode_title": self.mode.title,
-            "mode_url": mode_page(self.mode.id),
-            "summary": self.outcome.summary,
-            "pending_check": {"id": check.id, "title": check.title, "text": check.text} if check else None,
-            "next_steps": next_steps,
-            "criteria": self.criteria(),
-            "prerequisites": self.prerequisites(),
-            "audience": {"id": self.audience.id, "title": self.audience.title} if self.audience else None,
-            "payer": payer,
-            "payer_title": self.g.billing.payers.get(payer) if payer else None,
-            "macros": self.macros(),
-            "billing": {
-                "billed": self.billing.billed,
-                "minimum_minutes": self.billing.minimum_minutes,
-                "waivable": self.billing.waivable,
-                "rules": list(self.billing.rules),
-            },
-            "answers": [{"question": s.question.question, "answer": s.option.label} for s in self.walk.steps],
-        }
-        data["ticket_note"] = ticket_note(self.g, data)
-        return data
-
-
-def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
-    """The plain-text summary an analyst pastes into the ticket."""
-    lines: list[str] = []
-    if r["mode"] == "consultoria-modulo":
-        lines += [g.ticket_prefix, f"Data (acordo cliente): {g.date_placeholder}"]
-    lines.append(f"Modalidade recomendada: {r['mode_title']}")
-    lines.append(r["summary"])
-    if r["audience"]:
-        lines.append(f"Solicitante: {r['audience']['title']}")
-    if r["pending_check"]:
-        lines.append(f"Verificação pendente: {r['pending_check']['title']}")
-    if r["criteria"]:
-        lines.append("Critérios da diretriz:")
-        lines += [f"- {c['text']}" for c in r["criteria"]]
-    if r["prerequisites"]:
-        lines.append("Pré-requisitos:")
-        lines += [f"- [ ] {p['title']}" for p in r["prerequisites"]]
-    termos = [m for m in r["macros"] if m["kind"] == "termo"]
-    if termos:
-        lines.append(f"Macro: {termos[0]['title']}")
-    if r["billing"]["billed"]:
-        lines.append("Tarifação:")
-        lines += [f"- {rule}" for rule in r["billing"]["rules"]]
-        if r["payer_title"]:
-            lines.append(f"Responsável pelo pagamento: {r['payer_title']}")
-    if r["next_steps"]:
-        lines.append("Próximos passos:")
-        lines += [f"- {s}" for s in r["next_steps"]]
-    lines.append("Respostas do assistente:")
-    lines += [f"- {a['question']} {a['answer']}" for a in r["answers"]]
-    return "\n".join(lines)
+        return Recommendation(self.g, walk, state.marks).to_dict(self.encode(state))

@@ -2,7 +2,8 @@
 
 Standard library only: this module runs unchanged in CPython and in Pyodide.
 The bundle is the validated YAML turned into plain JSON by the build side
-(`decision_tree.build.bundle`); `Guidelines.from_dict` never re-validates it.
+(`decision_tree.build.bundle`), every `source` already normalized;
+`Guidelines.from_dict` never re-validates it.
 """
 
 from __future__ import annotations
@@ -13,20 +14,86 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where an item comes from: the guideline (`quote`), a local definition, or Zendesk (official text)."""
+
+    kind: str  # "guideline" | "local" | "zendesk"
+    quote: str = ""
+    note: str = ""
+    owner_title: str = ""
+    confirmed: bool = False
+    anchor: str = ""  # of a local item: its entry on the "Pontos a confirmar" page
+
+    @property
+    def local(self) -> bool:
+        """Not in the guideline: shown with the label "Não consta na diretriz"."""
+        return self.kind == "local"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "quote": self.quote, "note": self.note, "owner_title": self.owner_title, "confirmed": self.confirmed,
+                "anchor": self.anchor}
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Source:
+        return cls(d["kind"], d.get("quote", ""), d.get("note", ""), d.get("owner_title", ""), bool(d.get("confirmed", False)),
+                   d.get("anchor", ""))
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    source: Source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source": self.source.to_dict()}
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Text:
+        return cls(d["text"], Source.of(d["source"]))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A billing value with the rule in words (when there is one) and its provenance."""
+
+    value: Any
+    text: str
+    source: Source
+
+    @classmethod
+    def of(cls, d: dict[str, Any] | None, default: Any = None) -> Setting | None:
+        if d is None:
+            return None
+        return cls(d.get("value", default), d.get("text", ""), Source.of(d["source"]))
+
+
+@dataclass(frozen=True)
 class Mode:
     id: str
+    color: str
     title: str
-    short: str
-    scope: tuple[str, ...]
+    summary: Text
+    scope: tuple[Text, ...]
+    readings: tuple[Text, ...]
     macros: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gap:
+    id: str
+    title: str
+    text: str
+    source: Source
 
 
 @dataclass(frozen=True)
 class Check:
     id: str
     title: str
-    text: str
-    next_step: str
+    source: Source
+    pending: str
+    next_step: Text
+    gap: str | None
 
 
 @dataclass(frozen=True)
@@ -34,8 +101,12 @@ class Criterion:
     id: str
     mode: str
     section: str
+    title: str
     text: str
+    source: Source
     prerequisites: tuple[str, ...]
+    contradicts: tuple[str, ...]
+    see_also: tuple[str, ...]
     number: int  # 1-based position among the criteria of its mode
 
     @property
@@ -49,14 +120,44 @@ class Prerequisite:
     modes: tuple[str, ...]
     title: str
     text: str
+    source: Source
+    mark: str
+    waiting: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the consultancy workflow (after the prerequisites), from `workflow` in the YAML."""
+
+    id: str
+    modes: tuple[str, ...]  # empty: every billed mode
+    macro_kinds: tuple[str, ...]
+    text: Text
+    mark: str
+    waiting: str
+
+    def applies_to(self, mode: str) -> bool:
+        return not self.modes or mode in self.modes
 
 
 @dataclass(frozen=True)
 class Audience:
     id: str
     title: str
-    description: str
-    payer: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class MacroBody:
+    format: str
+    text: str
+    html: str
+    plain: str
+    source: Source
+
+    @property
+    def official(self) -> bool:
+        return self.source.kind == "zendesk"
 
 
 @dataclass(frozen=True)
@@ -66,9 +167,9 @@ class Macro:
     mode: str
     kind: str
     audiences: tuple[str, ...]
-    when: str
-    body: str
-    body_html: str
+    when: Text
+    body: MacroBody
+    assumes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,25 +180,67 @@ class TaxLine:
 
 @dataclass(frozen=True)
 class ModeBilling:
-    billed: bool
-    minimum_minutes: int
-    plus_taxes: bool
-    waivable: bool
-    waiver_text: str
-    rules: tuple[str, ...]
+    summary: Text
+    billed: Setting
+    per_minute: Text | None = None
+    minimum_minutes: Setting | None = None
+    taxes: Setting | None = None
+    waiver: Setting | None = None
+    payers: Setting | None = None
+
+    @property
+    def is_billed(self) -> bool:
+        return bool(self.billed.value)
+
+    @property
+    def minimum(self) -> int:
+        return int(self.minimum_minutes.value) if self.minimum_minutes else 0
+
+    @property
+    def plus_taxes(self) -> bool:
+        return bool(self.taxes and self.taxes.value)
+
+    @property
+    def waivable(self) -> bool:
+        return bool(self.waiver and self.waiver.value)
+
+    def payer(self, audience: str) -> str | None:
+        return self.payers.value.get(audience) if self.payers and self.is_billed else None
+
+    def rules(self) -> list[Text]:
+        """The mode's billing rules in words, each with its provenance (site, wizard, calculator)."""
+        found = [Text(s.text, s.source) for s in (self.billed, self.waiver, self.payers) if s and s.text]
+        if self.per_minute:
+            found.insert(1, self.per_minute)
+        return found
 
 
 @dataclass(frozen=True)
 class Billing:
     currency: str
-    reference_rate_per_minute: Decimal
-    reference_note: str
+    payers: dict[str, str]
+    client_payer: str
+    rate_per_minute: Setting
+    taxes: tuple[TaxLine, ...]
+    taxes_source: Source
+    partial_minutes: Setting  # value "up" | "exact"; text = the rule in words
+    money_rounding: Text
     max_minutes: int
     max_rate_per_minute: Decimal
-    taxes: tuple[TaxLine, ...]
-    payers: dict[str, str]
-    payer_note: str
     modes: dict[str, ModeBilling]
+
+    @property
+    def reference_rate(self) -> Decimal:
+        return Decimal(self.rate_per_minute.value)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    prefix: Text
+    prefix_mode: str
+    date_label: str
+    date_placeholder: str
+    date_source: Source
 
 
 @dataclass(frozen=True)
@@ -113,6 +256,7 @@ class Option:
 class Question:
     id: str
     question: str
+    help: str
     check: str | None
     options: tuple[Option, ...]
 
@@ -124,123 +268,132 @@ class Question:
 class Outcome:
     id: str
     mode: str
-    summary: str
+    summary: Text
     pending_check: str | None
-    next_steps: tuple[str, ...]
+    next_steps: tuple[Text, ...]
 
 
 @dataclass(frozen=True)
 class Guidelines:
     title: str
     fingerprint: str
+    macro_kinds: dict[str, str]
     modes: dict[str, Mode]
     checks: dict[str, Check]
     criteria: dict[str, Criterion]
     prerequisites: dict[str, Prerequisite]
+    workflow: tuple[Step, ...]
     audiences: dict[str, Audience]
     macros: dict[str, Macro]
     billing: Billing
-    ticket_prefix: str
-    date_placeholder: str
+    ticket: Ticket
+    gaps: dict[str, Gap]
     start: str
     questions: dict[str, Question]
     outcomes: dict[str, Outcome]
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Guidelines:
-        criteria: dict[str, Criterion] = {}
-        per_mode: dict[str, int] = {}
-        for c in d["criteria"]:
-            per_mode[c["mode"]] = per_mode.get(c["mode"], 0) + 1
-            criteria[c["id"]] = Criterion(
-                id=c["id"],
-                mode=c["mode"],
-                section=c["section"],
-                text=c["text"],
-                prerequisites=tuple(c.get("prerequisites", ())),
-                number=per_mode[c["mode"]],
-            )
-        b = d["billing"]
-        billing = Billing(
-            currency=b["currency"],
-            reference_rate_per_minute=Decimal(b["reference_rate_per_minute"]),
-            reference_note=b["reference_note"],
-            max_minutes=int(b["max_minutes"]),
-            max_rate_per_minute=Decimal(b["max_rate_per_minute"]),
-            taxes=tuple(TaxLine(t["name"], Decimal(t["rate"])) for t in b["taxes"]),
-            payers=dict(b["payers"]),
-            payer_note=b["payer_note"],
-            modes={
-                mode: ModeBilling(
-                    billed=bool(m["billed"]),
-                    minimum_minutes=int(m.get("minimum_minutes", 0)),
-                    plus_taxes=bool(m.get("plus_taxes", False)),
-                    waivable=bool(m.get("waivable", False)),
-                    waiver_text=m.get("waiver_text", ""),
-                    rules=tuple(m.get("rules", ())),
-                )
-                for mode, m in b["modes"].items()
-            },
-        )
         tree = d["tree"]
         return cls(
             title=d["title"],
             fingerprint=d["fingerprint"],
-            modes={
-                m["id"]: Mode(m["id"], m["title"], m["short"], tuple(m["scope"]), tuple(m["macros"]))
-                for m in d["modes"]
-            },
-            checks={c["id"]: Check(c["id"], c["title"], c["text"], c["next_step"]) for c in d["checks"]},
-            criteria=criteria,
+            macro_kinds=dict(d["macro_kinds"]),
+            modes={m["id"]: _mode(m) for m in d["modes"]},
+            checks={c["id"]: _check(c) for c in d["checks"]},
+            criteria=_criteria(d["criteria"]),
             prerequisites={
-                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"]) for p in d["prerequisites"]
+                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"], Source.of(p["source"]), p["mark"], p["waiting"])
+                for p in d["prerequisites"]
             },
-            audiences={
-                a["id"]: Audience(a["id"], a["title"], a["description"], a["payer"]) for a in d["audiences"]
-            },
-            macros={
-                m["id"]: Macro(
-                    id=m["id"],
-                    title=m["title"],
-                    mode=m["mode"],
-                    kind=m["kind"],
-                    audiences=tuple(m["audiences"]),
-                    when=m["when"],
-                    body=m["body"],
-                    body_html=m.get("body_html", ""),
-                )
-                for m in d["macros"]
-            },
-            billing=billing,
-            ticket_prefix=d["ticket"]["modulo_prefix"],
-            date_placeholder=d["ticket"]["date_placeholder"],
+            workflow=tuple(
+                Step(w["id"], tuple(w.get("modes", ())), tuple(w.get("macros", ())), Text.of(w), w.get("mark", ""), w.get("waiting", ""))
+                for w in d["workflow"]
+            ),
+            audiences={a["id"]: Audience(a["id"], a["title"], Source.of(a["source"])) for a in d["audiences"]},
+            macros={m["id"]: _macro(m) for m in d["macros"]},
+            billing=_billing(d["billing"]),
+            ticket=_ticket(d["ticket"]),
+            gaps={g["id"]: Gap(g["id"], g["title"], g["text"], Source.of(g["source"])) for g in d["gaps"]},
             start=tree["start"],
-            questions={
-                q["id"]: Question(
-                    id=q["id"],
-                    question=q["question"],
-                    check=q.get("check"),
-                    options=tuple(
-                        Option(
-                            id=o["id"],
-                            label=o["label"],
-                            next=o["next"],
-                            criteria=tuple(o.get("criteria", ())),
-                            audience=o.get("audience"),
-                        )
-                        for o in q["options"]
-                    ),
-                )
-                for q in tree["nodes"]
-            },
-            outcomes={
-                o["id"]: Outcome(
-                    id=o["id"],
-                    mode=o["mode"],
-                    summary=o["summary"],
-                    pending_check=o.get("pending_check"),
-                    next_steps=tuple(o.get("next_steps", ())),
-                )
-                for o in tree["outcomes"]
-            },
+            questions={q["id"]: _question(q) for q in tree["nodes"]},
+            outcomes={o["id"]: _outcome(o) for o in tree["outcomes"]},
         )
+
+
+def _texts(items: list[dict[str, Any]]) -> tuple[Text, ...]:
+    return tuple(Text.of(t) for t in items)
+
+
+def _mode(m: dict[str, Any]) -> Mode:
+    readings = _texts(m.get("readings", []))
+    return Mode(m["id"], m["color"], m["title"], Text.of(m["summary"]), _texts(m["scope"]), readings, tuple(m["macros"]))
+
+
+def _check(c: dict[str, Any]) -> Check:
+    return Check(c["id"], c["title"], Source.of(c["source"]), c["pending"], Text.of(c["next_step"]), c.get("gap"))
+
+
+def _criteria(items: list[dict[str, Any]]) -> dict[str, Criterion]:
+    criteria: dict[str, Criterion] = {}
+    per_mode: dict[str, int] = {}
+    for c in items:
+        per_mode[c["mode"]] = per_mode.get(c["mode"], 0) + 1
+        criteria[c["id"]] = Criterion(
+            id=c["id"], mode=c["mode"], section=c["section"], title=c["title"], text=c["text"], source=Source.of(c["source"]),
+            prerequisites=tuple(c.get("prerequisites", ())), contradicts=tuple(c.get("contradicts", ())),
+            see_also=tuple(c.get("see_also", ())),
+            number=per_mode[c["mode"]],
+        )
+    return criteria
+
+
+def _macro(m: dict[str, Any]) -> Macro:
+    b = m["body"]
+    body = MacroBody(b["format"], b["text"], b.get("html", ""), b.get("plain", ""), Source.of(b["source"]))
+    return Macro(m["id"], m["title"], m["mode"], m["kind"], tuple(m["audiences"]), Text.of(m["when"]), body, tuple(m.get("assumes", ())))
+
+
+def _billing(b: dict[str, Any]) -> Billing:
+    modes = {
+        mode: ModeBilling(
+            summary=Text.of(r["summary"]),
+            billed=Setting.of(r["billed"]),  # type: ignore[arg-type]
+            per_minute=Text.of(r["per_minute"]) if "per_minute" in r else None,
+            minimum_minutes=Setting.of(r.get("minimum_minutes")),
+            taxes=Setting.of(r.get("taxes")),
+            waiver=Setting.of(r.get("waiver")),
+            payers=Setting.of(r.get("payers")),
+        )
+        for mode, r in b["modes"].items()
+    }
+    return Billing(
+        currency=b["currency"],
+        payers=dict(b["payers"]),
+        client_payer=b["client_payer"],
+        rate_per_minute=Setting.of(b["rate_per_minute"]),  # type: ignore[arg-type]
+        taxes=tuple(TaxLine(t["name"], Decimal(t["rate"])) for t in b["taxes"]["items"]),
+        taxes_source=Source.of(b["taxes"]["source"]),
+        partial_minutes=Setting(b["partial_minutes"]["value"], b["partial_minutes"]["clause"], Source.of(b["partial_minutes"]["source"])),
+        money_rounding=Text.of(b["money_rounding"]),
+        max_minutes=int(b["limits"]["max_minutes"]),
+        max_rate_per_minute=Decimal(b["limits"]["max_rate_per_minute"]),
+        modes=modes,
+    )
+
+
+def _ticket(t: dict[str, Any]) -> Ticket:
+    prefix = t["prefix"]
+    date = t["date"]
+    return Ticket(Text.of(prefix), prefix["mode"], date["label"], date["placeholder"], Source.of(date["source"]))
+
+
+def _question(q: dict[str, Any]) -> Question:
+    options = tuple(
+        Option(o["id"], o["label"], o["next"], tuple(o.get("criteria", ())), o.get("audience")) for o in q["options"]
+    )
+    return Question(q["id"], q["question"], q.get("help", ""), q.get("check"), options)
+
+
+def _outcome(o: dict[str, Any]) -> Outcome:
+    return Outcome(o["id"], o["mode"], Text.of(o["summary"]), o.get("pending_check"), _texts(o.get("next_steps", [])))

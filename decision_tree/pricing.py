@@ -1,27 +1,26 @@
 """What a consultancy costs: per minute, minimum, taxes, waiver, payer.
 
-Standard library only (runs in CPython and Pyodide). Money is `Decimal`
-throughout and is rounded half-up to centavos only at the end. Every input
-error is a `QuoteError` whose messages are pt-BR and keyed by field, so the
-calculator can show each one beside its field.
+Standard library only (runs in CPython and Pyodide). Money is `Decimal`.
+What the client reads adds up: the subtotal and each tax are rounded
+half-up to centavos, and the total is the sum of the rounded lines. Partial
+minutes follow the `partial_minutes` setting before the minimum applies.
+Every rule applied comes back with its provenance, so the calculator can
+label what the guideline does not state. Every input error is a `QuoteError`
+keyed by field (pt-BR), shown beside that field.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .model import Guidelines, TaxLine
+from .model import Guidelines, Source, TaxLine
+from .numbers import parse_flag, parse_number
 
 CENT = Decimal("0.01")
-WAIVED_TEXT = "Custo abonado: inconsistência no Produto e/ou Documentação (Issue ainda não disponível no Portal do Cliente)."
-TRANSFER_TEXT = (
-    "Custo repassado à Unidade/Franquia (transferência gerencial ou faturamento); nenhuma cobrança contra o cliente."
-)
-_PLAIN = re.compile(r"^[+-]?(\d+)(\.\d+)?$")
-_PTBR = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+__all__ = ["QuoteError", "Quote", "quote", "parse_taxes", "parse_flag", "parse_number"]
 
 
 class QuoteError(ValueError):
@@ -30,45 +29,6 @@ class QuoteError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(errors.values()))
-
-
-def parse_number(value: Any, label: str, *, max_decimals: int) -> Decimal:
-    """A number typed by a person: `12`, `12,5`, `1.234,56` or `12.5`.
-
-    A comma is the decimal separator and dots then group thousands; without a
-    comma a single dot is the decimal point. Raises ValueError (pt-BR).
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"{label}: informe um número.")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, (float, Decimal)):
-        text = str(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(" ", "").replace("\u00a0", "")
-    else:
-        raise ValueError(f"{label}: informe um número.")
-    if not text:
-        raise ValueError(f"{label}: campo vazio; informe um número.")
-    if "," in text:
-        if not _PTBR.match(text):
-            raise ValueError(f"{label}: “{value}” não é um número válido (use vírgula para decimais, ex.: 12,5).")
-        text = text.replace(".", "").replace(",", ".")
-    elif not _PLAIN.match(text):
-        if _PTBR.match(text):  # 1.234.567: dots grouping thousands
-            text = text.replace(".", "")
-        else:
-            raise ValueError(f"{label}: “{value}” não é um número válido (use só algarismos e vírgula, ex.: 12,5).")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{label}: “{value}” não é um número válido.") from None
-    if not number.is_finite():
-        raise ValueError(f"{label}: “{value}” não é um número válido.")
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > max_decimals:
-        raise ValueError(f"{label}: use no máximo {max_decimals} casas decimais.")
-    return number
 
 
 @dataclass(frozen=True)
@@ -83,7 +43,7 @@ class Quote:
     mode: str
     audience: str
     minutes_worked: Decimal
-    minutes_billed: int
+    minutes_billed: Decimal
     rate_per_minute: Decimal
     subtotal: Decimal
     taxes: tuple[TaxAmount, ...]
@@ -91,133 +51,42 @@ class Quote:
     waived: bool
     waived_amount: Decimal
     payer: str | None
+    payer_title: str | None
     client_pays: Decimal
-    rules: tuple[dict[str, str], ...] = field(default=())
+    rules: tuple[dict[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        money = _money
         return {
             "mode": self.mode,
             "audience": self.audience,
             "minutes_worked": _plain(self.minutes_worked),
-            "minutes_billed": self.minutes_billed,
-            "rate_per_minute": _rate(self.rate_per_minute),
-            "subtotal": money(self.subtotal),
-            "taxes": [{"name": t.name, "rate": _plain(t.rate), "amount": money(t.amount)} for t in self.taxes],
-            "total": money(self.total),
+            "minutes_billed": _plain(self.minutes_billed),
+            "rate_per_minute": _plain(self.rate_per_minute),
+            "subtotal": str(self.subtotal),
+            "taxes": [{"name": t.name, "rate": _plain(t.rate), "percent": _plain(t.rate * 100), "amount": str(t.amount)}
+                      for t in self.taxes],
+            "total": str(self.total),
             "waived": self.waived,
-            "waived_amount": money(self.waived_amount),
+            "waived_amount": str(self.waived_amount),
             "payer": self.payer,
-            "client_pays": money(self.client_pays),
+            "payer_title": self.payer_title,
+            "client_pays": str(self.client_pays),
             "rules": list(self.rules),
         }
 
 
-def _money(value: Decimal) -> str:
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _rate(value: Decimal) -> str:
-    """Money per minute: at least centavos, more digits only if typed."""
-    return format(value.quantize(CENT) if value.as_tuple().exponent > -2 else value, "f")  # type: ignore[operator]
-
-
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    return text
+    """A number without exponent or trailing zeros: 1.0049, 0.65, 12."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
-def quote(
-    g: Guidelines,
-    *,
-    mode: Any,
-    minutes: Any,
-    audience: Any = "cliente-final",
-    rate: Any = None,
-    waived: Any = False,
-    taxes: list[TaxLine] | None = None,
-) -> Quote:
-    """Price a consultancy. Raises QuoteError with every bad field at once."""
-    errors: dict[str, str] = {}
-    billing = g.billing
-    if not isinstance(mode, str) or mode not in billing.modes:
-        known = ", ".join(billing.modes)
-        errors["mode"] = f"Modalidade “{mode}” desconhecida (use: {known})."
-    if not isinstance(audience, str) or audience not in g.audiences:
-        known = ", ".join(g.audiences)
-        errors["audience"] = f"Solicitante “{audience}” desconhecido (use: {known})."
-    worked = _field(errors, "minutes", minutes, "Minutos trabalhados", 2)
-    if worked is not None:
-        if worked <= 0:
-            errors["minutes"] = "Minutos trabalhados: informe um valor maior que zero."
-        elif worked > billing.max_minutes:
-            errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {billing.max_minutes}."
-    per_minute = billing.reference_rate_per_minute if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4)
-    if per_minute is not None:
-        if per_minute <= 0:
-            errors["rate"] = "Valor por minuto: informe um valor maior que zero."
-        elif per_minute > billing.max_rate_per_minute:
-            errors["rate"] = "Valor por minuto: o valor é alto demais; confira o Termo de Aceite."
-    if not isinstance(waived, bool):
-        errors["waived"] = "Abono: informe sim ou não."
-    tax_lines = billing.taxes if taxes is None else tuple(taxes)
-    for i, t in enumerate(tax_lines):
-        if not (Decimal(0) <= t.rate < Decimal(1)):
-            errors[f"tax{i}"] = f"Imposto {t.name}: a alíquota deve ficar entre 0% e 100%."
-    if errors:
-        raise QuoteError(errors)
-    assert worked is not None and per_minute is not None
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
-    rules_of = billing.modes[mode]
-    if waived and not rules_of.waivable:
-        title = g.modes[mode].title
-        reason = "é 100% tarifada" if rules_of.billed else "não é tarifado"
-        raise QuoteError({"waived": f"{title} {reason} e não tem abono."})
 
-    rules: list[dict[str, str]] = []
-    payer = g.audiences[audience].payer if rules_of.billed else None
-    if not rules_of.billed:
-        rules.append({"id": "nao-tarifado", "text": f"{g.modes[mode].title}: atendimento sem custo."})
-        zero = Decimal(0)
-        return Quote(mode, audience, worked, 0, per_minute, zero, (), zero, False, zero, None, zero, tuple(rules))
-
-    billed = int(worked.to_integral_value(rounding=ROUND_CEILING))
-    if billed != worked:
-        rules.append({"id": "arredondamento", "text": "Minutos iniciados cobrados como minutos inteiros (arredondado para cima)."})
-    if billed < rules_of.minimum_minutes:
-        billed = rules_of.minimum_minutes
-        rules.append({"id": "minimo", "text": f"Mínimo de {rules_of.minimum_minutes} minutos aplicado."})
-    if not rules_of.waivable:
-        rules.append({"id": "integral", "text": "Atendimento 100% tarifado, independente de causa, origem e desfecho."})
-
-    subtotal = per_minute * billed
-    amounts = [(t, subtotal * t.rate) for t in tax_lines] if rules_of.plus_taxes else []
-    if amounts:
-        rules.append({"id": "impostos", "text": "Impostos somados ao valor dos minutos."})
-    exact_total = subtotal + sum((a for _, a in amounts), Decimal(0))
-    total = exact_total.quantize(CENT, rounding=ROUND_HALF_UP)
-    waived_amount = Decimal(0)
-    if waived:
-        waived_amount, total = total, Decimal(0)
-        rules.append({"id": "abono", "text": WAIVED_TEXT})
-    if payer != "cliente":
-        rules.append({"id": "repasse", "text": TRANSFER_TEXT})
-    client_pays = total if payer == "cliente" else Decimal(0)
-    return Quote(
-        mode=mode,
-        audience=audience,
-        minutes_worked=worked,
-        minutes_billed=billed,
-        rate_per_minute=per_minute,
-        subtotal=subtotal,
-        taxes=tuple(TaxAmount(t.name, t.rate, a) for t, a in amounts),
-        total=total,
-        waived=bool(waived),
-        waived_amount=waived_amount,
-        payer=payer,
-        client_pays=client_pays,
-        rules=tuple(rules),
-    )
+def _rule(rule_id: str, text: str, source: Source) -> dict[str, Any]:
+    return {"id": rule_id, "text": text, "source": source.to_dict()}
 
 
 def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: int) -> Decimal | None:
@@ -228,8 +97,92 @@ def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: i
         return None
 
 
-def parse_taxes(specs: Any, g: Guidelines) -> list[TaxLine] | None:
-    """Tax lines typed as percentages (`{"name": "ISS", "percent": "5"}`)."""
+def _inputs(g: Guidelines, mode: Any, audience: Any, minutes: Any, rate: Any, waived: Any,
+            taxes: list[TaxLine] | None) -> tuple[Decimal, Decimal, bool, tuple[TaxLine, ...]]:
+    """Every field checked at once; QuoteError with one message per bad field."""
+    errors: dict[str, str] = {}
+    billing = g.billing
+    if not isinstance(mode, str) or mode not in billing.modes:
+        errors["mode"] = f"Modalidade “{mode}” desconhecida (use: {', '.join(billing.modes)})."
+    if not isinstance(audience, str) or audience not in g.audiences:
+        errors["audience"] = f"Solicitante “{audience}” desconhecido (use: {', '.join(g.audiences)})."
+    worked = _field(errors, "minutes", minutes, "Minutos trabalhados", 2)
+    if worked is not None and worked <= 0:
+        errors["minutes"] = "Minutos trabalhados: informe um valor maior que zero."
+    elif worked is not None and worked > billing.max_minutes:
+        errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {billing.max_minutes}."
+    per_minute = billing.reference_rate if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4)
+    if per_minute is not None and per_minute <= 0:
+        errors["rate"] = "Valor por minuto: informe um valor maior que zero."
+    elif per_minute is not None and per_minute > billing.max_rate_per_minute:
+        errors["rate"] = "Valor por minuto: o valor é alto demais; confira o Termo de Aceite."
+    try:
+        is_waived = parse_flag(waived, "Abono")
+    except ValueError as exc:
+        errors["waived"], is_waived = str(exc), False
+    lines = billing.taxes if taxes is None else tuple(taxes)
+    if errors:
+        raise QuoteError(errors)
+    assert worked is not None and per_minute is not None
+    return worked, per_minute, is_waived, lines
+
+
+def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate: Any = None, waived: Any = False,
+          taxes: list[TaxLine] | None = None) -> Quote:
+    """Price a consultancy. Raises QuoteError with every bad field at once."""
+    audience = next(iter(g.audiences)) if audience is None else audience
+    worked, per_minute, is_waived, tax_lines = _inputs(g, mode, audience, minutes, rate, waived, taxes)
+    billing, rules_of = g.billing, g.billing.modes[mode]
+    if is_waived and not rules_of.waivable:
+        reason = rules_of.waiver.text if rules_of.waiver and rules_of.waiver.text else "Esta modalidade não tem abono."
+        raise QuoteError({"waived": reason})
+    rules = [_rule("tarifacao", rules_of.billed.text, rules_of.billed.source)]
+    zero = Decimal(0)
+    if not rules_of.is_billed:
+        return Quote(mode, audience, worked, zero, per_minute, zero, (), zero, False, zero, None, None, zero, tuple(rules))
+    if rules_of.per_minute:
+        rules.append(_rule("por-minuto", rules_of.per_minute.text, rules_of.per_minute.source))
+
+    billed = worked
+    if billing.partial_minutes.value == "up" and worked != worked.to_integral_value():
+        billed = worked.to_integral_value(rounding=ROUND_CEILING)
+        rules.append(_rule("arredondamento", billing.partial_minutes.text, billing.partial_minutes.source))
+    if rules_of.minimum_minutes and not rules_of.minimum and rules_of.minimum_minutes.text:
+        rules.append(_rule("sem-minimo", rules_of.minimum_minutes.text, rules_of.minimum_minutes.source))
+    if billed < rules_of.minimum:
+        billed = Decimal(rules_of.minimum)
+        rules.append(_rule("minimo", f"Mínimo de {rules_of.minimum} minutos aplicado.", rules_of.minimum_minutes.source))  # type: ignore[union-attr]
+
+    subtotal = _cents(per_minute * billed)
+    amounts = [TaxAmount(t.name, t.rate, _cents(subtotal * t.rate)) for t in tax_lines] if rules_of.plus_taxes else []
+    if amounts:
+        names = ", ".join(t.name for t in amounts)
+        rules.append(_rule("impostos", f"Impostos somados: {names}.", rules_of.taxes.source))  # type: ignore[union-attr]
+        rules.append(_rule("aliquotas", "Impostos e alíquotas usados na estimativa.", billing.taxes_source))
+    elif rules_of.taxes and rules_of.taxes.text:
+        rules.append(_rule("sem-impostos", rules_of.taxes.text, rules_of.taxes.source))
+    total = subtotal + sum((t.amount for t in amounts), zero)
+    rules.append(_rule("centavos", billing.money_rounding.text, billing.money_rounding.source))
+    waived_amount = zero
+    if is_waived:
+        waived_amount, total = total, zero
+        rules.append(_rule("abono", rules_of.waiver.text, rules_of.waiver.source))  # type: ignore[union-attr]
+    elif rules_of.waiver and not rules_of.waivable and rules_of.waiver.text:
+        rules.append(_rule("sem-abono", rules_of.waiver.text, rules_of.waiver.source))
+    payer = None if is_waived else rules_of.payer(audience)
+    client = billing.client_payer
+    if payer and payer != client and rules_of.payers:
+        rules.append(_rule("repasse", rules_of.payers.text, rules_of.payers.source))
+    return Quote(
+        mode=mode, audience=audience, minutes_worked=worked, minutes_billed=billed, rate_per_minute=per_minute,
+        subtotal=subtotal, taxes=tuple(amounts), total=total, waived=is_waived, waived_amount=waived_amount,
+        payer=payer, payer_title=billing.payers.get(payer) if payer else None,
+        client_pays=total if payer == client else zero, rules=tuple(rules),
+    )
+
+
+def parse_taxes(specs: Any) -> list[TaxLine] | None:
+    """Tax lines typed as percentages (`{"name": "ISS", "percent": "5"}`); None keeps the YAML's."""
     if specs is None:
         return None
     if not isinstance(specs, list):
@@ -242,7 +195,7 @@ def parse_taxes(specs: Any, g: Guidelines) -> list[TaxLine] | None:
             continue
         name = str(spec.get("name", "")).strip() or f"Imposto {i + 1}"
         try:
-            percent = parse_number(spec.get("percent", ""), f"Imposto {name}", max_decimals=4)
+            percent = parse_number(spec.get("percent", ""), f"Imposto {name} (%)", max_decimals=4)
         except ValueError as exc:
             errors[f"tax{i}"] = str(exc)
             continue

@@ -66,6 +66,8 @@ def macro_to_zendesk(macro: dict[str, Any]) -> dict[str, Any]:
     where = f"macros/{macro.get('id', '?')}.yml" if isinstance(macro, dict) else "macros/?.yml"
     title = _require(macro, where, "title")
     body = _require(macro, where, "body")
+    if isinstance(body, dict):  # the bundle's shape: {format, text, source, …}
+        body = body.get("text")
     description = _require(macro, where, "zendesk", "description")
     public = _require(macro, where, "zendesk", "public")
     status = _require(macro, where, "zendesk", "status")

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from decision_tree.build.bundle import load_bundle  # noqa: E402
 from decision_tree.build.offline import MERMAID_SITE_PATH, OfflineError, mermaid_source, patch_material_bundle  # noqa: E402
-from decision_tree.build.pages import generate_pages, unavailable_pages  # noqa: E402
+from decision_tree.build.pages import generate_pages  # noqa: E402
 from decision_tree.build.revisions import last_changed  # noqa: E402
 from decision_tree.build.sources import SourceError  # noqa: E402
 
@@ -61,15 +61,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, bundle = _state["root"], _state["bundle"]
     pages: dict[str, str] = dict(_state["pages"])
     assets: dict[str, Any] = _zendesk_json(bundle)
-    try:
-        webapp = importlib.import_module("decision_tree.build.webapp")
-    except ModuleNotFoundError as exc:
-        if exc.name != "decision_tree.build.webapp":  # a missing dependency of webapp.py is a real error
-            raise
-        pages.update({p: c for p, c in unavailable_pages().items() if not files.get_file_from_path(p)})
-    else:
-        pages.update(webapp.webapp_pages(bundle))
-        assets.update(webapp.webapp_assets(bundle, root))
+    webapp = importlib.import_module("decision_tree.build.webapp")
+    assets.update(webapp.webapp_assets(bundle, root))
     for uri, content in _state["offline"].items():
         for stale in (files.get_file_from_path(uri), files.get_file_from_path(uri + ".map")):
             if stale:  # Material's own copy (and its map, which describes the unpatched file)
@@ -92,8 +85,7 @@ def _zendesk_json(bundle: dict[str, Any]) -> dict[str, Any]:
         return {}
     try:
         return {
-            f"macros/{m['id']}.json": json.dumps(macro_to_zendesk({k: v for k, v in m.items() if k != "body_html"}),
-                                                 ensure_ascii=False, indent=2) + "\n"
+            f"macros/{m['id']}.json": json.dumps(macro_to_zendesk(m), ensure_ascii=False, indent=2) + "\n"
             for m in bundle["macros"]
         }
     except ZendeskError as exc:

@@ -48,8 +48,3 @@ SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_TRIMMED = "".join(chr(c) for c in range(0x21))  # C0 controls and space
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-def render_inline(text: str) -> str:
-    """Escape a plain one-line text for HTML (titles, labels)."""
-    return html.escape(text, quote=True)

@@ -2,10 +2,10 @@
 
 `generate_pages(bundle, last_changed=...)` is a plain function: it returns
 `{docs-relative path: Markdown}` and knows nothing of MkDocs's API, so any
-static site generator that reads Markdown can take the pages. The decision
-pages are split by subject: `pages_modes.py` (modes and procedures),
-`pages_macros.py`, `pages_tree.py` (decision table and flowchart); escaping
-and formatting live in `pages_format.py`.
+static site generator that reads Markdown can take the pages. Each page is a
+Jinja2 template (templates/) fed a context made here or in the page modules:
+`pages_modes` (modes and macros), `pages_tree` (decision table, flowchart),
+`pages_confirm` (Pontos a confirmar), `pages_apps` (wizard, calculator).
 
 `last_changed` maps a source file (`decision_tree/guidelines.yml`,
 `macros/<id>.yml`) to the ISO date of its last change; a page shows the
@@ -15,24 +15,13 @@ when none is known.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from .. import urls
 from ..model import Guidelines
-from . import pages_tree
-from .pages_format import (
-    admonition,
-    attr_id,
-    block,
-    date_br,
-    front_matter,
-    href,
-    inline,
-    md,
-    md_text,
-    updated_line,
-)
-from .pages_macros import macro_page, macros_index
-from .pages_modes import billing_summary, mode_page, procedures_page
+from . import pages_apps, pages_confirm, pages_modes, pages_tree
+from .render import render
 
 GUIDELINES = "decision_tree/guidelines.yml"
 
@@ -44,106 +33,77 @@ class Dates:
         changelog = [str(entry.get("date", "")) for entry in bundle.get("changelog", [])]
         self.fallback = max(changelog, default="")
         self.known = last_changed
+        self.macros = [f"macros/{m['id']}.yml" for m in bundle["macros"]]
 
     def of(self, *sources: str) -> str:
         return max((self.known.get(s, self.fallback) for s in sources), default=self.fallback)
-
-    def all_macros(self, bundle: dict[str, Any]) -> list[str]:
-        return [f"macros/{m['id']}.yml" for m in bundle["macros"]]
 
 
 def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str]) -> dict[str, str]:
     """Every generated page of the site: `{docs-relative path: Markdown}`."""
     g = Guidelines.from_dict(bundle)
     dates = Dates(bundle, last_changed)
-    everything = dates.of(GUIDELINES, *dates.all_macros(bundle))
-    pages = {"index.md": home_page(bundle, g, dates.of(GUIDELINES))}
-    for mode in g.modes.values():
-        macro_sources = [f"macros/{m}.yml" for m in mode.macros]
-        pages[f"modos/{mode.id}.md"] = mode_page(bundle, g, mode, dates.of(GUIDELINES, *macro_sources))
-    pages["material-complementar.md"] = procedures_page(bundle, dates.of(GUIDELINES))
-    pages["macros/index.md"] = macros_index(bundle, g, dates.of(*dates.all_macros(bundle)))
-    for macro in bundle["macros"]:
-        page = f"macros/{macro['id']}.md"
-        pages[page] = macro_page(macro, g, page, dates.of(f"macros/{macro['id']}.yml"))
-    pages["tabela-de-decisao.md"] = pages_tree.decision_table(g, everything)
-    pages["fluxograma.md"] = pages_tree.flowchart(g, dates.of(GUIDELINES))
-    pages["historico.md"] = history_page(bundle, dates.of(GUIDELINES))
+    rules = dates.of(GUIDELINES)
+    everything = dates.of(GUIDELINES, *dates.macros)
+    pages = {"index.md": home_page(bundle, rules)}
+    pages |= pages_modes.mode_pages(bundle, g, lambda mode: dates.of(GUIDELINES, *(f"macros/{m}.yml" for m in mode.macros)))
+    pages |= pages_modes.macro_pages(bundle, g, lambda macro_id: dates.of(f"macros/{macro_id}.yml"), dates.of(*dates.macros))
+    pages["material-complementar.md"] = procedures_page(bundle, rules)
+    pages["tabela-de-decisao.md"] = pages_tree.decision_table(bundle, g, everything)
+    pages["fluxograma.md"] = pages_tree.flowchart(g, rules)
+    pages["historico.md"] = history_page(bundle, rules)
+    pages["pontos-a-confirmar.md"] = pages_confirm.page(bundle, g, everything)
+    pages |= pages_apps.app_pages(bundle, g)
     return pages
 
 
-def unavailable_pages() -> dict[str, str]:
-    """Stand-ins for the wizard and the calculator when the web app is not part of the build."""
-    pages = {}
-    for page, title, what in (("assistente.md", "Assistente", "O assistente"), ("calculadora.md", "Calculadora", "A calculadora")):
-        text = (
-            f"<p>{what} não faz parte desta publicação do site. Enquanto isso, use a "
-            f'<a href="{href(page, "tabela-de-decisao/")}">tabela de decisão</a> e as páginas das modalidades.</p>'
-        )
-        pages[page] = front_matter(title) + block(admonition("warning", "Indisponível nesta publicação", text))
-    return pages
+def gap_of(bundle: dict[str, Any], gap_id: str | None) -> dict[str, Any] | None:
+    """A gap of the guideline with the badge that links to its entry on "Pontos a confirmar"."""
+    gap = next((x for x in bundle["gaps"] if x["id"] == gap_id), None)
+    if gap is None:
+        return None
+    owners = {o["id"]: o["title"] for o in bundle["owners"]}
+    badge = {"kind": "local", "anchor": pages_confirm.gap_anchor(gap["id"]), "owner_title": owners[gap["owner"]]}
+    return {**gap, "badge": badge}
 
 
-# ------------------------------------------------------------------ home
-
-
-def home_page(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
-    page = "index.md"
+def home_page(bundle: dict[str, Any], updated: str) -> str:
+    official = sum(1 for m in bundle["macros"] if m["body"]["source"]["kind"] == "zendesk")
+    macros_text = (
+        "Os textos oficiais das macros do Zendesk, com o botão de cópia." if official == len(bundle["macros"])
+        else "As macros da Consultoria com o título exato do Zendesk e um texto proposto, com o botão de cópia."
+    )
     jobs = [
-        ("assistente/", "Rodar o assistente", "Responda às perguntas sobre o ticket e receba a modalidade, os critérios, "
-         "os pré-requisitos e a macro a aplicar, com a nota pronta para o ticket."),
-        ("calculadora/", "Estimar um custo", "Calcule o custo de uma consultoria a partir dos minutos, do valor por minuto "
-         "e dos impostos, e compartilhe o resultado."),
-        ("modos/suporte-padrao/", "Ler as diretrizes", "Escopo, critérios, pré-requisitos e tarifação de cada modalidade, "
-         "com links para citar no ticket."),
-        ("macros/", "Copiar uma macro", "O texto exato das macros oficiais do Zendesk, com o botão de cópia."),
+        {"url": urls.WIZARD, "title": "Rodar o assistente", "text": "Responda às perguntas sobre o ticket e receba a modalidade, "
+         "os critérios da diretriz, o que fazer em ordem e a macro a aplicar, com a nota pronta para o ticket."},
+        {"url": urls.CALCULATOR, "title": "Estimar um custo", "text": "Calcule o custo de uma consultoria a partir dos minutos, "
+         "do valor por minuto e dos impostos, e compartilhe o resultado."},
+        {"url": urls.mode_page(bundle["modes"][0]["id"]), "title": "Ler as diretrizes", "text": "Escopo, critérios, "
+         "pré-requisitos e tarifação de cada modalidade, com links para citar no ticket."},
+        {"url": urls.MACROS, "title": "Copiar uma macro", "text": macros_text},
     ]
-    cards = "".join(
-        f'<li><p><a class="kb-card-title" href="{href(page, url)}">{title}</a></p><hr>\n<p>{text}</p></li>\n'
-        for url, title, text in jobs
-    )
-    rows = "".join(
-        f'<tr><td><a href="{href(page, f"modos/{m.id}/")}">{inline(m.title)}</a></td><td>{inline(m.short)}</td>'
-        f"<td>{billing_summary(g, m.id)}</td></tr>\n"
-        for m in g.modes.values()
-    )
-    return (
-        front_matter(g.title, hide=["navigation", "toc"])
-        + block(f"<h1>{inline(g.title)}</h1>")
-        + block(f'<div class="kb-lead">{md(bundle.get("origin", ""))}</div>')
-        + "## O que você precisa fazer? {#tarefas}\n"
-        + block(f'<div class="grid cards kb-jobs">\n<ul>\n{cards}</ul>\n</div>')
-        + "## As modalidades {#modalidades}\n"
-        + block(
-            "<table>\n<thead><tr><th>Modalidade</th><th>Para quê</th><th>Tarifação</th></tr></thead>\n"
-            f"<tbody>\n{rows}</tbody>\n</table>"
-        )
-        + block(
-            f'<p>Todos os caminhos do assistente estão na <a href="{href(page, "tabela-de-decisao/")}">tabela de decisão</a>'
-            f' e no <a href="{href(page, "fluxograma/")}">fluxograma</a>. O que mudou nas regras está no '
-            f'<a href="{href(page, "historico/")}">histórico de alterações</a>.</p>'
-        )
-        + updated_line(updated, page)
-    )
-
-
-# ------------------------------------------------------------------ history
+    modes = [{**m, "billing": bundle["billing"]["modes"][m["id"]]["summary"]} for m in bundle["modes"]]
+    return render("home.md.j2", "index.md", title=bundle["title"], hide=["navigation", "toc"], updated=updated,
+                  origin=bundle["origin"], jobs=jobs, modes=modes)
 
 
 def history_page(bundle: dict[str, Any], updated: str) -> str:
-    page = "historico.md"
-    out = [front_matter("Histórico de alterações")]
-    out.append(block("<p>O que mudou nas regras e quando, do mais recente para o mais antigo.</p>"))
-    entries = sorted(bundle.get("changelog", []), key=lambda e: str(e.get("date", "")), reverse=True)
-    seen: set[str] = set()
-    for entry in entries:
-        date = str(entry.get("date", ""))
-        anchor = f"alteracao-{attr_id(date)}"
+    entries, seen = [], set()
+    for entry in sorted(bundle["changelog"], key=lambda e: str(e["date"]), reverse=True):
+        anchor = "alteracao-" + re.sub(r"[^0-9a-z-]", "-", str(entry["date"]))
         while anchor in seen:
             anchor += "-b"
         seen.add(anchor)
-        changes = "".join(f"<li>{md(c)}</li>\n" for c in entry.get("changes", []))
-        out.append(f"## {md_text(date_br(date))} {{#{anchor}}}\n")
-        out.append(block(f"{md(entry.get('summary', ''))}\n<ul>\n{changes}</ul>"))
-    out.append(updated_line(updated, page))
-    return "".join(out)
+        entries.append({**entry, "anchor": anchor, "changes": entry.get("changes", [])})
+    return render("history.md.j2", "historico.md", title="Histórico de alterações", hide=None, updated=updated, entries=entries)
+
+
+def procedures_page(bundle: dict[str, Any], updated: str) -> str:
+    procedures = []
+    for proc in bundle["procedures"]:
+        note = proc.get("note")
+        if note:
+            note = {**note, "gap": gap_of(bundle, note.get("gap"))}
+        procedures.append({**proc, "note": note})
+    return render("procedures.md.j2", "material-complementar.md", title="Material complementar", hide=None, updated=updated,
+                  procedures=procedures)

@@ -1,89 +1,90 @@
-"""The decision tree as pages: every path in a plain HTML table, and a Mermaid flowchart.
+"""The decision tree as pages: a table per question (linear in the tree's size) and a Mermaid flowchart.
 
-Both are built at build time from the same `Engine` the wizard runs, so the
-table, the flowchart and the wizard cannot disagree.
+Both come from the same `Engine` the wizard runs, so the table, the
+flowchart and the wizard cannot disagree. The table lists, for every answer,
+where it leads and which criteria it establishes; a few lines of JS
+(assets/app/table.js) filter it by mode or from a given answer, and without
+JS the whole table is there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Engine, mode_page
-from ..model import Guidelines, Outcome, Question
-from .pages_format import attr_id, block, front_matter, href, inline, updated_line
-
-# ------------------------------------------------------------------ table
-
-
-def decision_table(g: Guidelines, updated: str) -> str:
-    page = "tabela-de-decisao.md"
-    engine = Engine(g)
-    results = [(n, state, engine.recommend(state)) for n, state in enumerate(engine.paths(), start=1)]
-    count: dict[str, int] = {}
-    for _, _, r in results:
-        count[r["outcome"]] = count.get(r["outcome"], 0) + 1
-
-    outcome_rows = "".join(outcome_row(g, o, count.get(o.id, 0), page) for o in g.outcomes.values())
-    path_rows = "".join(path_row(n, engine.encode(state), r, page) for n, state, r in results)
-    return (
-        front_matter("Tabela de decisão", hide=["navigation", "toc"])
-        + block(
-            f"<p>Todos os {len(results)} caminhos do assistente, da primeira pergunta ao resultado, gerados da mesma "
-            f'árvore que o assistente usa. Para ver a árvore em forma de diagrama, abra o <a href="{href(page, "fluxograma/")}">'
-            "fluxograma</a>.</p>"
-        )
-        + "## Resultados {#resultados}\n"
-        + block(
-            '<div class="kb-outcomes">\n<table>\n<thead><tr><th>Resultado</th><th>Próximos passos</th><th>Caminhos</th></tr></thead>\n'
-            f"<tbody>\n{outcome_rows}</tbody>\n</table>\n</div>"
-        )
-        + "## Caminhos {#caminhos}\n"
-        + block(
-            '<div class="kb-paths">\n<table>\n<thead><tr><th>Nº</th><th>Respostas, em ordem</th><th>Resultado</th>'
-            f"<th>Critérios</th><th>Macros</th></tr></thead>\n<tbody>\n{path_rows}</tbody>\n</table>\n</div>"
-        )
-        + updated_line(updated, page)
-    )
-
-
-def outcome_row(g: Guidelines, o: Outcome, paths_count: int, page: str) -> str:
-    mode = g.modes[o.mode]
-    check = g.checks.get(o.pending_check or "")
-    steps = ([check.next_step] if check else []) + list(o.next_steps)
-    steps_html = "".join(f"<li>{inline(s)}</li>" for s in steps)
-    return (
-        f'<tr id="{attr_id(o.id)}"><td><a href="{href(page, mode_page(mode.id))}">{inline(mode.title)}</a>'
-        f'<br><span class="kb-summary">{inline(o.summary)}</span></td>'
-        f"<td><ul>{steps_html}</ul></td>"
-        f'<td><a href="#caminhos">{paths_count}</a></td></tr>\n'
-    )
-
-
-def path_row(n: int, state: str, r: dict[str, Any], page: str) -> str:
-    answers = "".join(
-        f'<li><span class="kb-q">{inline(a["question"])}</span> → <strong>{inline(a["answer"])}</strong></li>'
-        for a in r["answers"]
-    )
-    criteria = ", ".join(
-        f'<a href="{href(page, c["url"])}" title="{inline(c["text"])}">{c["number"]}</a>'
-        for c in sorted(r["criteria"], key=lambda c: c["number"])
-    )
-    macros = "".join(f'<li><a href="{href(page, m["url"])}">{inline(m["title"])}</a></li>' for m in r["macros"])
-    return (
-        f'<tr id="caminho-{n}" data-state="{inline(state)}" data-outcome="{inline(r["outcome"])}">'
-        f'<td><a href="#caminho-{n}">{n}</a></td>'
-        f'<td><ol class="kb-path">{answers}</ol></td>'
-        f'<td><a href="{href(page, r["mode_url"])}">{inline(r["mode_title"])}</a>: '
-        f'<a href="#{attr_id(r["outcome"])}">{inline(r["summary"])}</a></td>'
-        f'<td class="kb-crit">{criteria}</td><td><ul>{macros}</ul></td></tr>\n'
-    )
-
-
-# ------------------------------------------------------------------ flowchart
+from ..engine import Engine
+from ..model import Guidelines, Option, Question
+from ..outcome import prerequisites_for
+from .render import render
 
 # Mermaid's entity codes (`#NN;`): quotes, brackets and markup can never end a label or become HTML.
 _MERMAID_ENTITIES = {c: f"#{ord(c)};" for c in '#"<>&`;|\\{}[]*_~'}
-MODE_CLASSES = {"suporte-padrao": "sp", "consultoria-modulo": "modulo", "consultoria-telefonica": "telefonica"}
+EDGE_LABEL = 60  # characters of an answer shown on an arrow
+
+
+def _key(q: Question, o: Option) -> str:
+    return f"{q.id}.{o.id}"
+
+
+def _audience_facts(g: Guidelines, e: Engine, o: Option) -> dict[str, Any]:
+    """For an answer that names who requests: the Termo it selects and who pays, for the outcome it leads to."""
+    outcome = g.outcomes.get(o.next)
+    if not o.audience or outcome is None:
+        return {"audience": None, "termo": None, "payer": None}
+    mode = g.modes[outcome.mode]
+    termo = next((g.macros[m] for m in mode.macros if g.macros[m].kind == "termo" and o.audience in g.macros[m].audiences), None)
+    billing = g.billing.modes[mode.id]
+    payer = billing.payer(o.audience)
+    payer_title = None
+    if payer:
+        payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if billing.payers and billing.payers.source.local else "")
+    return {"audience": g.audiences[o.audience], "termo": termo, "payer": payer_title}
+
+
+def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
+    """What to do on an outcome, as the table lists it: the pending check's next step and the outcome's
+    own next steps, or, for a consultancy, its prerequisites and workflow."""
+    o = g.outcomes[outcome_id]
+    if g.billing.modes[o.mode].is_billed:
+        steps = [{"text": p.title, "source": p.source.to_dict()} for p in prerequisites_for(g, o.mode)]
+        return steps + [s.text.to_dict() for s in g.workflow if s.applies_to(o.mode)]
+    check = g.checks.get(o.pending_check or "")
+    return ([check.next_step.to_dict()] if check else []) + [s.to_dict() for s in o.next_steps]
+
+
+def decision_table(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
+    e = Engine(g)
+    order = e.questions_in_order()
+    number = {q.id: i for i, q in enumerate(order, start=1)}
+    questions = []
+    for q in order:
+        options = []
+        for o in q.options:
+            reach = e.outcomes_from(o.next)
+            nxt = g.questions.get(o.next)
+            outcome = g.outcomes.get(o.next)
+            options.append({
+                "key": _key(q, o), "anchor": f"{q.id}--{o.id}", "label": o.label,
+                "modes": sorted({g.outcomes[r].mode for r in reach}),
+                "next_question": {"id": nxt.id, "number": number[nxt.id], "text": nxt.question} if nxt else None,
+                "outcome": {"id": outcome.id, "mode": outcome.mode, "mode_title": g.modes[outcome.mode].title,
+                            "summary": outcome.summary.to_dict()} if outcome else None,
+                "criteria": [{"id": c, "mode": g.criteria[c].mode, "title": g.criteria[c].title} for c in o.criteria],
+                **_audience_facts(g, e, o),
+            })
+        questions.append({
+            "id": q.id, "number": number[q.id], "text": q.question, "help": q.help, "options": options,
+            "modes": sorted({g.outcomes[r].mode for r in e.outcomes_from(q.id)}),
+            "from": sorted(f"{a}.{b}" for a, b in e.options_before(q.id)),
+        })
+    outcomes = [
+        {"id": o.id, "mode": o.mode, "mode_title": g.modes[o.mode].title, "summary": o.summary.to_dict(),
+         "steps": outcome_steps(g, o.id), "from": sorted(f"{a}.{b}" for a, b in e.options_before(o.id))}
+        for o in g.outcomes.values()
+    ]
+    return render(
+        "decision_table.md.j2", "tabela-de-decisao.md", title="Tabela de decisão", hide=["navigation"], updated=updated,
+        questions=questions, outcomes=outcomes, modes=bundle["modes"], path_count=sum(1 for _ in e.paths()),
+    )
 
 
 def mermaid_label(text: str) -> str:
@@ -91,67 +92,47 @@ def mermaid_label(text: str) -> str:
     return "".join(_MERMAID_ENTITIES.get(c, c) for c in " ".join(text.split()))
 
 
+def _short(text: str, size: int = EDGE_LABEL) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: text.rfind(" ", 0, size)].rstrip(",;:") + "…"
+
+
+def edge_label(g: Guidelines, e: Engine, o: Option) -> str:
+    """What an arrow says: who requests (with the Termo and the payer), the criteria it establishes, or the answer."""
+    facts = _audience_facts(g, e, o)
+    if facts["audience"]:
+        parts = [facts["audience"].title.split(" (")[0]]
+        if facts["termo"]:
+            parts.append("Termo: " + facts["termo"].title.split(" - ")[-1])
+        if facts["payer"]:
+            parts.append("paga: " + facts["payer"])
+        return " · ".join(parts)
+    if o.criteria:
+        return "; ".join(g.criteria[c].title for c in o.criteria)
+    return _short(o.label)
+
+
 def mermaid_source(g: Guidelines) -> str:
-    ids: dict[str, str] = {}
-    for i, q in enumerate(g.questions.values(), start=1):
-        ids[q.id] = f"p{i}"
-    for i, o in enumerate(g.outcomes.values(), start=1):
-        ids[o.id] = f"r{i}"
+    e = Engine(g)
+    order = e.questions_in_order()
+    ids = {q.id: f"p{i}" for i, q in enumerate(order, start=1)}
+    ids |= {o.id: f"r{i}" for i, o in enumerate(g.outcomes.values(), start=1)}
+    classes = {m.id: f"m{i}" for i, m in enumerate(g.modes.values(), start=1)}
     lines = ["flowchart TD"]
-    for q in g.questions.values():
+    for q in order:
         lines.append(f'    {ids[q.id]}("{mermaid_label(q.question)}")')
     for o in g.outcomes.values():
-        label = f"{g.modes[o.mode].title}: {o.summary}"
-        lines.append(f'    {ids[o.id]}(["{mermaid_label(label)}"])')
-        lines.append(f"    class {ids[o.id]} {MODE_CLASSES.get(o.mode, 'outro')}")
-    seen: set[tuple[str, str]] = set()
-    for q in _reachable(g):
-        grouped: dict[str, list[str]] = {}
-        for opt in q.options:
-            grouped.setdefault(opt.next, []).append(opt.label)
-        for target, labels in grouped.items():
-            if (q.id, target) in seen:
-                continue
-            seen.add((q.id, target))
-            text = " / ".join(labels) if len(labels) <= 3 else f"{len(labels)} respostas"
-            lines.append(f'    {ids[q.id]} -->|"{mermaid_label(text)}"| {ids[target]}')
-    lines += [
-        # Only the border carries the mode's color: fill and text follow the light or dark palette.
-        "    classDef sp stroke:#1565c0,stroke-width:3px",
-        "    classDef modulo stroke:#ef6c00,stroke-width:3px",
-        "    classDef telefonica stroke:#8e24aa,stroke-width:3px",
-    ]
+        lines.append(f'    {ids[o.id]}(["{mermaid_label(g.modes[o.mode].title + ": " + o.summary.text)}"])')
+        lines.append(f"    class {ids[o.id]} {classes[o.mode]}")
+    for q in order:
+        for o in q.options:
+            lines.append(f'    {ids[q.id]} -->|"{mermaid_label(edge_label(g, e, o))}"| {ids[o.next]}')
+    # Only the border carries the mode's color: fill and text follow the light or dark palette.
+    lines += [f"    classDef {classes[m.id]} stroke:{m.color},stroke-width:3px" for m in g.modes.values()]
     return "\n".join(lines)
 
 
-def _reachable(g: Guidelines) -> list[Question]:
-    order: list[Question] = []
-    todo = [g.start]
-    while todo:
-        node_id = todo.pop(0)
-        q = g.questions.get(node_id)
-        if q is None or q in order:
-            continue
-        order.append(q)
-        todo += [o.next for o in q.options]
-    return order
-
-
 def flowchart(g: Guidelines, updated: str) -> str:
-    page = "fluxograma.md"
-    legend = "".join(
-        f'<li><span class="kb-swatch kb-swatch--{MODE_CLASSES.get(m.id, "outro")}"></span>'
-        f'<a href="{href(page, mode_page(m.id))}">{inline(m.title)}</a></li>'
-        for m in g.modes.values()
-    )
-    return (
-        front_matter("Fluxograma", hide=["navigation", "toc"])
-        + block(
-            "<p>A árvore do assistente: retângulos são perguntas; cápsulas, os resultados, com a borda na cor da modalidade. As mesmas "
-            f'perguntas e respostas estão, caminho a caminho e sem diagrama, na <a href="{href(page, "tabela-de-decisao/")}">'
-            "tabela de decisão</a>.</p>\n"
-            f'<ul class="kb-legend">{legend}</ul>'
-        )
-        + f"```mermaid\n{mermaid_source(g)}\n```\n\n"
-        + updated_line(updated, page)
-    )
+    modes = [{"id": m.id, "title": m.title, "color": m.color} for m in g.modes.values()]
+    return render("flowchart.md.j2", "fluxograma.md", title="Fluxograma", hide=["navigation", "toc"], updated=updated,
+                  modes=modes, mermaid=mermaid_source(g))

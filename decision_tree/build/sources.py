@@ -112,10 +112,12 @@ class Sources:
     guidelines_path: str
     guidelines: Any
     macros: dict[str, tuple[str, Any]] = field(default_factory=dict)  # file -> (display, data)
+    guideline_text: str = ""  # the original guideline (decision_tree/diretriz.txt), for quoted passages
 
 
 GUIDELINES = Path("decision_tree/guidelines.yml")
 MACROS_DIR = Path("macros")
+GUIDELINE_TEXT = Path("decision_tree/diretriz.txt")
 
 
 def read_sources(root: Path) -> Sources:
@@ -130,6 +132,11 @@ def read_sources(root: Path) -> Sources:
     except SourceError as exc:
         errors.extend(exc.messages)
     sources = Sources(root=root, guidelines_path=display, guidelines=guidelines)
+    try:
+        sources.guideline_text = (root / GUIDELINE_TEXT).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        errors.append(f"{GUIDELINE_TEXT.as_posix()}:1: the original guideline is missing or not UTF-8; "
+                      "restore it (quoted passages are checked against it)")
     for path in sorted((root / MACROS_DIR).glob("*.yml")):
         shown = (MACROS_DIR / path.name).as_posix()
         try:

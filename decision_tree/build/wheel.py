@@ -20,7 +20,7 @@ from .. import __version__
 
 PACKAGE = "decision_tree"
 DIST_NAME = "decision-tree"
-MODULES = ("__init__.py", "model.py", "engine.py", "pricing.py", "api.py")
+MODULES = ("__init__.py", "model.py", "engine.py", "outcome.py", "numbers.py", "pricing.py", "urls.py", "api.py")
 BUNDLE_NAME = "bundle.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 

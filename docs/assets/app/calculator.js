@@ -1,7 +1,7 @@
 // The cost calculator's view: sends what the user typed to the engine and
 // renders Python's quote. Inputs are parsed by Python (decimal comma
 // accepted); numbers are shown with Intl.NumberFormat('pt-BR').
-import { copyText, el, mountEach, startEngine } from "./client.js";
+import { badge, copyText, el, mountEach, startEngine } from "./client.js";
 
 // Created on first use: the first Intl.NumberFormat loads locale data (tens of ms),
 // which should not block the page while it loads.
@@ -28,8 +28,6 @@ function mountCalculator(app) {
   const notice = role("notice");
   const live = role("live");
   const copyButton = app.querySelector('[data-action="copy"]');
-  const payers = JSON.parse(app.dataset.payers);
-  const modes = JSON.parse(app.dataset.modes);
   const engine = startEngine(app, "cálculo");
 
   const field = (name) => form.elements.namedItem(name);
@@ -43,6 +41,8 @@ function mountCalculator(app) {
   function showModeFields() {
     role("waiver").hidden = !waivable();
     role("taxes").hidden = !modeFlag("taxes"); // the mode's price has no taxes on top
+    // The dropdown shows a short name (it must fit a phone); the full name is below it.
+    role("audience-hint").textContent = field("audience").selectedOptions[0]?.dataset.title ?? "";
   }
 
   function request() {
@@ -106,11 +106,12 @@ function mountCalculator(app) {
     return [el("dt", { text: label }), el("dd", { ...attrs, text: value })];
   }
 
+  const optionText = (name, value) => field(name).querySelector(`option[value="${CSS.escape(value)}"]`);
+
   function render(q) {
-    const audience = field("audience").querySelector(`option[value="${CSS.escape(q.audience)}"]`).textContent;
     const rows = [
-      row("Modalidade", modes[q.mode]),
-      row("Quem solicita", audience),
+      row("Modalidade", optionText("mode", q.mode).textContent),
+      row("Quem solicita", optionText("audience", q.audience).dataset.title),
       row("Minutos trabalhados", number.format(q.minutes_worked), { "data-role": "minutes-worked" }),
       row("Minutos cobrados", number.format(q.minutes_billed), { "data-role": "minutes-billed" }),
       row("Valor por minuto", rateMoney.format(q.rate_per_minute), { "data-role": "rate" }),
@@ -118,20 +119,24 @@ function mountCalculator(app) {
       ...q.taxes.map((t) => row(`${t.name} (${percent.format(t.rate)})`, money.format(t.amount), { "data-tax": t.name })),
       q.waived && row("Valor abonado", money.format(q.waived_amount), { "data-role": "waived-amount" }),
       row("Total", money.format(q.total), { "data-role": "total", class: "dt-total" }),
-      row("Quem paga", q.payer ? payers[q.payer] : "Ninguém: atendimento sem custo", { "data-role": "payer" }),
+      row("Quem paga", q.waived ? "Ninguém: custo abonado" : q.payer_title ?? "Ninguém: atendimento sem custo", { "data-role": "payer" }),
       row("O cliente paga", money.format(q.client_pays), { "data-role": "client-pays", class: "dt-total" }),
     ];
     body.replaceChildren(
       el("dl", { class: "dt-breakdown" }, rows.filter(Boolean).flat()),
       el("h3", { text: "Regras aplicadas" }),
-      el("ul", { "data-role": "rules" }, q.rules.map((r) => el("li", { "data-rule": r.id, text: r.text }))),
+      el("ul", { "data-role": "rules" }, q.rules.map((r) => {
+        const b = badge(r.source, app);
+        return el("li", { "data-rule": r.id }, r.text, b ? " " : null, b);
+      })),
     );
     const lines = [...body.querySelectorAll("dt")].map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`);
+    const local = (r) => (r.source.kind === "local" ? " (não consta na diretriz)" : "");
     lastText = [
       "Estimativa de custo (valores de referência; o valor efetivo é o do Termo de Aceite)",
       ...lines,
       "Regras aplicadas:",
-      ...q.rules.map((r) => `- ${r.text}`),
+      ...q.rules.map((r) => `- ${r.text}${local(r)}`),
       `Simulação: ${location.href}`,
     ].join("\n");
     copyButton.disabled = false;

@@ -26,15 +26,27 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Copy plain text; says so in the live region and on the button. */
-export async function copyText(text, button, live) {
+/**
+ * Copy a text to the clipboard: `html` as text/html (what Zendesk's editor pastes
+ * as formatted text) and `plain` as clean text/plain; `html` may be null. Says
+ * so in the live region and on the button.
+ */
+export async function copyText(plain, button, live, html = null) {
   let ok = false;
   try {
-    await navigator.clipboard.writeText(text);
+    if (html && typeof ClipboardItem === "function") {
+      const item = new ClipboardItem({
+        "text/html": new Blob([html], { type: "text/html" }),
+        "text/plain": new Blob([plain], { type: "text/plain" }),
+      });
+      await navigator.clipboard.write([item]);
+    } else {
+      await navigator.clipboard.writeText(plain);
+    }
     ok = true;
   } catch {
     const area = el("textarea", { readonly: true, class: "dt-sr-only" });
-    area.value = text;
+    area.value = plain;
     document.body.append(area);
     area.select();
     try {
@@ -51,6 +63,17 @@ export async function copyText(text, button, live) {
     setTimeout(() => (button.textContent = button.dataset.label), 2000);
   }
   return ok;
+}
+
+/** The "Não consta na diretriz" label of a local item, cloned from the page's <template>. */
+export function badge(source, root = document) {
+  if (!source || source.kind !== "local") return null;
+  const template = root.querySelector('[data-role="badge-template"]');
+  const node = template.content.firstElementChild.cloneNode(true);
+  const link = node.querySelector("a");
+  link.href = `${new URL(link.getAttribute("href"), location.href).href.split("#")[0]}#${source.anchor}`;
+  node.querySelector(".kb-owner").textContent = `· ${source.confirmed ? "confirmado com" : "a confirmar com"} ${source.owner_title}`;
+  return node;
 }
 
 /** Mount `fn(app)` on every `[data-app=name]` that appears, now and after instant navigation. */

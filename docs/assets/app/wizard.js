@@ -1,7 +1,9 @@
-// The escalation wizard's view: posts answers to the engine and renders what
-// Python returns. The whole state is the URL hash (#<fingerprint>-<answers>),
-// one browser history entry per step.
-import { copyText, el, mountEach, siteURL, startEngine } from "./client.js";
+// The escalation wizard's view: posts answers and marks to the engine and renders
+// what Python returns. The whole state is the URL hash
+// (#<fingerprint>-<answers>[.<marks>]), one browser history entry per step.
+// An answer's markup is cloned from the page's <template> (built with the first
+// question), so the question is never written twice.
+import { badge, copyText, el, mountEach, siteURL, startEngine } from "./client.js";
 
 // The hash as typed: a malformed %-escape is left for Python to reject with a message.
 const hashState = () => {
@@ -18,18 +20,6 @@ window.addEventListener("hashchange", () => {
   if (active && active.app.isConnected) active.onHash();
 });
 
-function radios(options, name, checkedId) {
-  return options.map((o) =>
-    el(
-      "label",
-      { class: "dt-option" },
-      el("input", { type: "radio", name, value: o.id, required: true, checked: o.id === checkedId }),
-      " ",
-      el("span", { text: o.label }),
-    ),
-  );
-}
-
 function section(title, ...children) {
   return el("section", { class: "dt-block" }, el("h3", { text: title }), ...children);
 }
@@ -44,41 +34,52 @@ function mountWizard(app) {
   const outcome = role("outcome");
   const live = role("live");
   const notice = role("notice");
+  const optionTemplate = role("option-template").content.firstElementChild;
   const engine = startEngine(app, "assistente");
   let current = { state: app.dataset.start, history: [] };
   let latest = 0;
 
-  async function go(request, { push = true, focus = true } = {}) {
+  // A text with its "Não consta na diretriz" label when it is a local definition.
+  const labelled = (source) => {
+    const b = badge(source, app);
+    return b ? [" ", b] : [];
+  };
+  const sourced = (tag, item, attrs = {}) => el(tag, attrs, item.text, ...labelled(item.source));
+
+  function option(o, name, checked) {
+    const label = optionTemplate.cloneNode(true);
+    const input = label.querySelector("input");
+    input.name = name;
+    input.value = o.id;
+    input.checked = o.id === checked;
+    label.querySelector("span").textContent = o.label;
+    return label;
+  }
+
+  async function go(request, { push = true, focus = true, reveal = false } = {}) {
     const n = ++latest;
-    let view;
+    let answer;
     try {
-      view = await engine.request({ ...request, state: request.state ?? current.state });
+      answer = await engine.request({ ...request, state: request.state ?? current.state });
     } catch {
       return; // the fallback message is already on the page
     }
     if (n !== latest || !app.isConnected) return; // superseded by a later action, or the page is gone
-    if (!view.history) {
-      // Not a view: the engine failed on this request. Nothing on the page changes.
+    if (!answer.view) {
       notice.hidden = false;
-      notice.textContent = `O assistente não conseguiu responder: ${view.error}`;
+      notice.textContent = `O assistente não conseguiu responder: ${answer.error}`;
       return;
     }
-    if (view.error && request.op === "view" && (current.question || current.outcome)) {
-      // A bad or stale link while the wizard shows a valid state: say why, keep the answers.
-      notice.hidden = false;
-      notice.textContent = `Endereço não aplicado; as respostas atuais foram mantidas. ${view.error}`;
-      history.replaceState(history.state, "", `${location.pathname}${location.search}#${current.state}`);
-      return;
-    }
-    notice.hidden = !view.error;
-    notice.textContent = view.error || "";
+    const view = answer.view;
+    notice.hidden = !answer.error;
+    notice.textContent = answer.error || "";
     const url = `${location.pathname}${location.search}#${view.state}`;
-    if (view.error) history.replaceState(history.state, "", url);
+    if (answer.error && request.op === "view") history.replaceState(history.state, "", url);
     else if (push && view.state !== hashState()) history.pushState(history.state, "", url);
-    render(view, focus);
+    render(view, focus, reveal);
   }
 
-  function render(view, focus) {
+  function render(view, focus, reveal) {
     current = view;
     renderHistory(view.history);
     form.hidden = !view.question;
@@ -88,10 +89,13 @@ function mountWizard(app) {
       renderOutcome(view.outcome);
       live.textContent = `Resultado: ${view.outcome.mode_title}`;
     }
-    if (focus) {
-      // Focus after the frame is laid out: focusing right after replaceChildren forces a synchronous layout.
+    if (focus || (reveal && view.outcome)) {
+      // After the frame is laid out: focusing right after replaceChildren forces a synchronous layout.
       const target = view.outcome ? role("outcome-title", outcome) : role("legend", form);
-      requestAnimationFrame(() => target.focus());
+      requestAnimationFrame(() => {
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: "start" });
+      });
     }
   }
 
@@ -128,61 +132,87 @@ function mountWizard(app) {
         "fieldset",
         {},
         el("legend", { tabindex: "-1", text: `Alterar a pergunta ${item.step + 1}: ${item.question}` }),
-        ...radios(item.options, name, item.answer_id),
+        ...item.options.map((o) => option(o, name, item.answer_id)),
       ),
       el(
         "div",
         { class: "dt-actions" },
         el("button", { type: "submit", class: "md-button md-button--primary", text: "Confirmar" }),
-        button("Cancelar", () => render(current, false)),
+        button("Cancelar", () => render(current, false, false)),
       ),
     );
     f.addEventListener("submit", (event) => {
       event.preventDefault();
-      const option = new FormData(f).get(name);
-      if (option) go({ op: "change", step: item.step, option });
+      const value = new FormData(f).get(name);
+      if (value) go({ op: "change", step: item.step, option: value });
     });
     queueMicrotask(() => f.querySelector("legend").focus());
     return f;
   }
 
   function renderQuestion(q, canGoBack) {
-    const legend = role("legend", form);
     form.dataset.question = q.id;
-    legend.replaceChildren(
-      el("span", { class: "dt-number", text: `Pergunta ${q.number}` }),
-      " ",
-      el("span", { "data-role": "question-text", text: q.text }),
-    );
-    role("check", form)?.remove();
-    if (q.check) legend.after(el("p", { class: "dt-check", "data-role": "check", text: `Verificação: ${q.check}` }));
-    role("options", form).replaceChildren(...radios(q.options, "option"));
+    role("question-id", form).value = q.id;
+    role("question-text", form).textContent = q.text;
+    form.querySelector(".dt-number").textContent = `Pergunta ${q.number}`;
+    const help = role("help", form);
+    help.textContent = q.help || "";
+    help.hidden = !q.help;
+    role("options", form).replaceChildren(...q.options.map((o) => option(o, "resposta", q.selected)));
     form.querySelector('[data-action="back"]').disabled = !canGoBack;
   }
 
-  function macro(m) {
-    // body_html is Markdown rendered and sanitized at build time (markup.render_markdown).
+  function macro(m, waitingFor) {
+    // html is Markdown rendered and sanitized at build time (build/macro_text.py).
     const body = el("div", { class: "dt-macro-body" });
-    body.innerHTML = m.body_html;
+    body.innerHTML = m.html;
+    const status = m.official
+      ? el("p", { class: "dt-hint", text: "Texto oficial, importado do Zendesk." })
+      : el("p", { class: "dt-hint" }, "Texto proposto, não o oficial do Zendesk: a diretriz traz só o título.", ...labelled(m.source));
+    const copy = button("Copiar texto da macro", (e) => copyText(m.plain, e.currentTarget, live, m.html), {
+      "data-action": "copy-macro",
+      disabled: !m.ready,
+    });
     return el(
       "article",
       { class: "dt-macro", "data-macro": m.id },
       el("h4", { text: m.title }),
-      el("p", { class: "dt-hint", text: `Quando usar: ${m.when}` }),
-      body,
+      sourced("p", { text: `Quando usar: ${m.when.text}`, source: m.when.source }, { class: "dt-hint" }),
+      status,
+      el("details", { class: "dt-macro-text" }, el("summary", { text: "Ver o texto da macro" }), body),
       el(
         "div",
         { class: "dt-actions" },
-        button("Copiar texto da macro", (e) => copyText(m.body, e.currentTarget, live)),
-        el("a", { href: siteURL(m.url), text: "Ver na página de macros" }),
+        copy,
+        !m.ready && el("span", { class: "dt-hint", "data-role": "copy-blocked", text: `Disponível depois de: ${waitingFor}.` }),
+        el("a", { href: siteURL(m.url), text: "Ver na página da macro" }),
       ),
     );
+  }
+
+  function step(s, waitingFor) {
+    const title = s.title ? [el("strong", { text: s.title }), " — "] : [];
+    const li = el("li", { "data-step": s.id }, el("p", {}, ...title, s.text.text, ...labelled(s.text.source)));
+    if (s.mark) {
+      const box = el("input", {
+        type: "checkbox",
+        checked: s.done,
+        disabled: !s.enabled,
+        onchange: (e) => go({ op: "mark", step: s.id, done: e.currentTarget.checked }),
+      });
+      li.append(el("label", { class: "dt-mark" }, box, " ", s.mark));
+      if (!s.enabled) li.append(el("p", { class: "dt-hint", text: `Disponível depois de: ${waitingFor}.` }));
+    }
+    for (const m of s.macros) li.append(macro(m, waitingFor));
+    return li;
   }
 
   function renderOutcome(r) {
     const b = r.billing;
     const calc = new URLSearchParams({ mode: r.mode, ...(r.audience ? { audience: r.audience.id } : {}) });
     const list = (name, items, item) => el("ul", { "data-role": name }, items.map(item));
+    const firstOpen = r.steps.find((s) => s.mark && !s.done);
+    const waitingFor = firstOpen ? `marcar “${firstOpen.mark}”` : "";
     const parts = [
       el(
         "h2",
@@ -190,45 +220,52 @@ function mountWizard(app) {
         "Resultado: ",
         el("a", { href: siteURL(r.mode_url), "data-role": "mode", text: r.mode_title }),
       ),
-      el("p", { class: "dt-summary", text: r.summary }),
+      sourced("p", r.summary, { class: "dt-summary", "data-role": "summary" }),
       r.audience && el("p", {}, "Solicitante: ", el("strong", { "data-role": "audience", text: r.audience.title })),
       r.pending_check &&
         el(
-          "p",
-          { class: "dt-pending" },
-          el("strong", { text: `Verificação pendente: ${r.pending_check.title}. ` }),
-          r.pending_check.text,
+          "div",
+          { class: "dt-pending", "data-role": "pending" },
+          el("p", {}, el("strong", { text: `Verificação pendente: ${r.pending_check.title}. ` }), r.pending_check.pending),
+          sourced("p", { text: `O que fazer: ${r.pending_check.next_step.text}`, source: r.pending_check.next_step.source }),
+          r.pending_check.gap && el("p", { class: "dt-hint", text: `Atenção: ${r.pending_check.gap.text}` }),
         ),
       r.criteria.length > 0 &&
         section(
-          "Critérios da diretriz que levaram a este resultado",
+          r.criteria.length > 1 ? "Critérios da diretriz" : "Critério da diretriz",
           list("criteria", r.criteria, (c) =>
-            el("li", {}, el("a", { href: siteURL(c.url), text: c.text }), el("span", { class: "dt-hint", text: ` (${c.section})` })),
+            el(
+              "li",
+              {},
+              el("a", { href: siteURL(c.url), text: c.title }),
+              el("span", { class: "dt-hint", text: ` (${c.section})` }),
+              el("br"),
+              el("span", { text: c.text }),
+            ),
           ),
         ),
-      r.prerequisites.length > 0 &&
-        section(
-          "Pré-requisitos",
-          list("prerequisites", r.prerequisites, (p) =>
-            el("li", {}, el("label", {}, el("input", { type: "checkbox" }), " ", el("strong", { text: p.title }), ` — ${p.text}`)),
-          ),
-        ),
-      r.macros.length > 0 && section(r.macros.length > 1 ? "Macros da modalidade" : "Macro a aplicar", ...r.macros.map(macro)),
+      r.steps.length > 0 && section("O que fazer agora, em ordem", el("ol", { class: "dt-steps", "data-role": "steps" }, r.steps.map((s) => step(s, waitingFor)))),
+      r.next_steps.length > 0 && section("Próximos passos", list("next-steps", r.next_steps, (s) => sourced("li", s))),
       section(
         "Tarifação",
-        list("billing", b.rules, (rule) => el("li", { text: rule })),
-        r.payer_title && el("p", {}, "Responsável pelo pagamento: ", el("strong", { "data-role": "payer", text: r.payer_title })),
-        b.billed &&
-          el("p", {}, el("a", { href: `${siteURL("calculadora/")}#${calc}`, "data-role": "calculator", text: "Estimar o custo na calculadora" })),
+        list("billing", b.rules, (rule) => sourced("li", rule)),
+        r.payer &&
+          el(
+            "p",
+            {},
+            "Quem paga: ",
+            el("strong", { "data-role": "payer", text: r.payer.title }),
+            ...labelled(r.payer.rule.source),
+          ),
+        b.calculator && el("p", {}, el("a", { href: `${siteURL(b.calculator)}#${calc}`, "data-role": "calculator", text: "Estimar o custo na calculadora" })),
       ),
-      r.next_steps.length > 0 && section("Próximos passos", list("next-steps", r.next_steps, (s) => el("li", { text: s }))),
       section(
-        "Resumo para o ticket",
+        "Nota para o ticket",
         el("pre", { class: "dt-note", "data-role": "ticket-note", text: r.ticket_note }),
         el(
           "div",
           { class: "dt-actions" },
-          button("Copiar resumo para o ticket", (e) => copyText(r.ticket_note, e.currentTarget, live), {
+          button("Copiar nota para o ticket", (e) => copyText(r.ticket_note, e.currentTarget, live), {
             class: "md-button md-button--primary",
             "data-action": "copy-note",
           }),
@@ -243,10 +280,10 @@ function mountWizard(app) {
   form.addEventListener("submit", (event) => {
     if (engine.state === "failed") return; // let the form lead to the static decision table
     event.preventDefault();
-    const option = new FormData(form).get("option");
-    if (!option) return;
+    const value = new FormData(form).get("resposta");
+    if (!value) return;
     engine.waiting("Resposta guardada: ela será aplicada assim que o assistente terminar de carregar…");
-    go({ op: "answer", option });
+    go({ op: "answer", option: value });
   });
   form.querySelector('[data-action="back"]').addEventListener("click", () => go({ op: "back" }));
   form.querySelector('[data-action="restart"]').addEventListener("click", () => go({ op: "restart" }));
@@ -259,12 +296,12 @@ function mountWizard(app) {
     app,
     onHash() {
       const state = hashState();
-      if (state !== current.state) go({ op: "view", state }, { push: false });
+      if (state !== current.state) go({ op: "view", state, previous: current.state }, { push: false });
     },
   };
   if (hashState()) {
     form.hidden = engine.state !== "failed"; // the static first question may not be where the link points
-    go({ op: "view", state: hashState() }, { push: false, focus: false });
+    go({ op: "view", state: hashState() }, { push: false, focus: false, reveal: true });
   }
 }
 
