@@ -144,6 +144,7 @@ class Step:
 class Audience:
     id: str
     title: str
+    short: str
     source: Source
 
 
@@ -310,7 +311,7 @@ class Guidelines:
                 Step(w["id"], tuple(w.get("modes", ())), tuple(w.get("macros", ())), Text.of(w), w.get("mark", ""), w.get("waiting", ""))
                 for w in d["workflow"]
             ),
-            audiences={a["id"]: Audience(a["id"], a["title"], Source.of(a["source"])) for a in d["audiences"]},
+            audiences={a["id"]: Audience(a["id"], a["title"], a["short"], Source.of(a["source"])) for a in d["audiences"]},
             macros={m["id"]: _macro(m) for m in d["macros"]},
             billing=_billing(d["billing"]),
             ticket=_ticket(d["ticket"]),

@@ -4,7 +4,8 @@ Standard library only (runs in Pyodide too). The reading:
 
 - a comma is the decimal separator: `12,5`;
 - a dot groups thousands, and only in a valid grouping: `1.234`, `1.234.567,89`;
-- `R$` in front and spaces around are ignored: `R$ 2,00`, `R$2`;
+- spaces around are ignored, and so is the unit of the field: `R$` in front of
+  money (`R$ 2,00`, `R$2`), `%` after a percentage (`0,65 %`);
 - anything else is refused with a message that shows how the text was read
   (`1.5`, `12 5`, `1,2,3`, `²`), never guessed: a wrong price must not pass.
 """
@@ -16,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,(?P<frac>[0-9]+))?")
-_CURRENCY = re.compile(r"^R\$\s*", re.IGNORECASE)
+_UNITS = {"R$": re.compile(r"^R\$\s*", re.IGNORECASE), "%": re.compile(r"\s*%$")}
 _SPACES = "\u00a0\u202f\u2009 \t"
 
 
@@ -37,8 +38,9 @@ def _why(text: str) -> str:
     return "use algarismos, vírgula para decimais e ponto para milhares (ex.: 1.234,5)"
 
 
-def parse_number(value: Any, label: str, *, max_decimals: int) -> Decimal:
-    """A number typed by a person (see the module's reading). Raises ValueError with a pt-BR message."""
+def parse_number(value: Any, label: str, *, max_decimals: int, unit: str = "") -> Decimal:
+    """A number typed by a person (see the module's reading); `unit` ("R$" or "%") may be typed with it.
+    Raises ValueError with a pt-BR message."""
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError(f"{label}: informe um número.")
     if isinstance(value, int):
@@ -46,7 +48,9 @@ def parse_number(value: Any, label: str, *, max_decimals: int) -> Decimal:
     if isinstance(value, Decimal):
         text = format(value, "f").replace(".", ",")
     else:
-        text = _CURRENCY.sub("", value.strip(_SPACES)).strip(_SPACES)
+        text = value.strip(_SPACES)
+        if unit:
+            text = _UNITS[unit].sub("", text).strip(_SPACES)
     shown = str(value).strip()[:40]
     if not text:
         raise ValueError(f"{label}: campo vazio; informe um número.")

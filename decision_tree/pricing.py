@@ -89,9 +89,9 @@ def _rule(rule_id: str, text: str, source: Source) -> dict[str, Any]:
     return {"id": rule_id, "text": text, "source": source.to_dict()}
 
 
-def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: int) -> Decimal | None:
+def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: int, unit: str = "") -> Decimal | None:
     try:
-        return parse_number(value, label, max_decimals=decimals)
+        return parse_number(value, label, max_decimals=decimals, unit=unit)
     except ValueError as exc:
         errors[key] = str(exc)
         return None
@@ -111,7 +111,7 @@ def _inputs(g: Guidelines, mode: Any, audience: Any, minutes: Any, rate: Any, wa
         errors["minutes"] = "Minutos trabalhados: informe um valor maior que zero."
     elif worked is not None and worked > billing.max_minutes:
         errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {billing.max_minutes}."
-    per_minute = billing.reference_rate if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4)
+    per_minute = billing.reference_rate if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4, "R$")
     if per_minute is not None and per_minute <= 0:
         errors["rate"] = "Valor por minuto: informe um valor maior que zero."
     elif per_minute is not None and per_minute > billing.max_rate_per_minute:
@@ -195,7 +195,7 @@ def parse_taxes(specs: Any) -> list[TaxLine] | None:
             continue
         name = str(spec.get("name", "")).strip() or f"Imposto {i + 1}"
         try:
-            percent = parse_number(spec.get("percent", ""), f"Imposto {name} (%)", max_decimals=4)
+            percent = parse_number(spec.get("percent", ""), f"Imposto {name} (%)", max_decimals=4, unit="%")
         except ValueError as exc:
             errors[f"tax{i}"] = str(exc)
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from decision_tree.build.bundle import load_bundle
 from decision_tree.engine import Engine, State
-from decision_tree.model import Guidelines, Outcome
+from decision_tree.model import Guidelines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,15 +23,8 @@ def engine() -> Engine:
 
 
 def all_paths(e: Engine) -> Iterator[State]:
-    """Every finished path of the tree, depth first, in option order."""
-    stack = [State()]
-    while stack:
-        state = stack.pop()
-        node = e.walk(state).node
-        if isinstance(node, Outcome):
-            yield state
-            continue
-        stack.extend(State((*state.answers, i)) for i in reversed(range(len(node.options))))
+    """Every finished path of the tree (the engine's own enumeration)."""
+    return e.paths()
 
 
 def answer_ids(e: Engine, *option_ids: str) -> State:

@@ -43,6 +43,7 @@ STATIC_PAGES = {
     "macros-index": "macros/",
     "macro": "macros/modulo-termo-ams/",
     "history": "historico/",
+    "to-confirm": "pontos-a-confirmar/",
     "hosting": "hospedagem/",
     "zendesk": "zendesk/",
     "not-found": "404.html",
@@ -114,6 +115,9 @@ def test_the_wizard_at_each_step(page: Page) -> None:
     page.evaluate("h => { location.hash = h }", e.encode(state))
     expect(page.locator("[data-role=outcome-title]")).to_be_visible()
     problems += audit(page, "wizard: outcome")
+    page.locator("[data-role=steps] input[type=checkbox]").first.check()
+    expect(page.locator("[data-role=steps] input[type=checkbox]").nth(1)).to_be_enabled()
+    problems += audit(page, "wizard: outcome with a step marked")
     page.get_by_role("button", name="Alterar a resposta da pergunta 1").click()
     expect(page.locator(".dt-change")).to_be_visible()
     problems += audit(page, "wizard: changing an answer")

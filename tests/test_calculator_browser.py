@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from engine_helpers import ROOT, bundle
 from playwright.sync_api import Browser, Page, expect
 
-from decision_tree.cli import brl
+from decision_tree.cli import brl as _brl
 
 pytestmark = pytest.mark.browser
 READY = 60_000
@@ -20,6 +21,10 @@ def cli_quote(*args: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "decision_tree", "quote", *args, "--json"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
+
+
+def brl(value: str) -> str:
+    return _brl(Decimal(value))
 
 
 def money(text: str) -> str:
@@ -48,13 +53,13 @@ def test_reference_values_are_prefilled_and_the_minimum_applies(page: Page) -> N
     b = bundle()["billing"]
     open_calculator(page)
     expect(page.locator("#dt-mode")).to_have_value("consultoria-modulo")
-    expect(page.locator("#dt-rate")).to_have_value(b["reference_rate_per_minute"].replace(".", ","))
+    expect(page.locator("#dt-rate")).to_have_value(b["rate_per_minute"]["value"].replace(".", ","))
     expect(page.locator("#dt-tax0")).to_have_value("5")
     page.locator("#dt-minutes").fill("7")
     expect_shown(page, "minutes-billed", "10")
     expect_shown(page, "minutes-worked", "7")
     expect(page.locator("[data-rule=minimo]")).to_have_text("Mínimo de 10 minutos aplicado.")
-    # 10 min x R$ 3,00 = R$ 30,00; ISS 5% + PIS 0,65% + COFINS 3% = R$ 2,595 -> R$ 32,60 (half-up, at the end)
+    # 10 min x R$ 3,00 = R$ 30,00; ISS 1,50 + PIS 0,195 -> 0,20 + COFINS 0,90: each line rounded, the total their sum
     expect_shown(page, "subtotal", "R$ 30,00")
     expect(page.locator("[data-tax=ISS]")).to_have_text("R$\u00a01,50")
     expect_shown(page, "total", "R$ 32,60")
@@ -68,7 +73,8 @@ def test_started_minutes_round_up_and_thousands_use_pt_br(page: Page) -> None:
     page.locator("#dt-rate").fill("1.234,56")
     expect_shown(page, "minutes-worked", "12,2")
     expect_shown(page, "minutes-billed", "13")
-    expect(page.locator("[data-rule=arredondamento]")).to_contain_text("arredondado para cima")
+    expect(page.locator("[data-rule=arredondamento]")).to_contain_text("Minutos iniciados são cobrados como minutos inteiros.")
+    expect(page.locator("[data-rule=arredondamento] .kb-local")).to_contain_text("Não consta na diretriz")
     expect(page.locator("[data-rule=minimo]")).to_have_count(0)
     expect_shown(page, "rate", "R$ 1.234,56")
     expect_shown(page, "subtotal", "R$ 16.049,28")
@@ -85,6 +91,7 @@ def test_waiver_only_where_it_applies(page: Page) -> None:
     expect_shown(page, "waived-amount", "R$ 65,19")
     expect(page.locator("[data-rule=abono]")).to_contain_text("abonado")
     expect_shown(page, "client-pays", "R$ 0,00")
+    expect_shown(page, "payer", "Ninguém: custo abonado")  # #15: it said "Cliente" next to a total of R$ 0,00
 
     page.locator("#dt-mode").select_option("consultoria-telefonica")
     expect(waiver).to_be_hidden()
@@ -96,12 +103,14 @@ def test_telefonica_is_always_billed_without_a_minimum(page: Page) -> None:
     open_calculator(page, "mode=consultoria-telefonica&minutes=3")
     expect(page.get_by_label("Custo abonado")).to_be_hidden()
     expect_shown(page, "minutes-billed", "3")
-    expect(page.locator("[data-rule=integral]")).to_contain_text("100% tarifado")
+    expect(page.locator("[data-rule=sem-abono]")).to_contain_text("100% tarifado")
+    for rule in ("por-minuto", "sem-minimo", "sem-impostos"):  # what the guideline does not say about the Telefônica
+        expect(page.locator(f"[data-rule={rule}] .kb-local")).to_contain_text("Não consta na diretriz")
     expect(page.locator("[data-rule=minimo]")).to_have_count(0)
     expected = cli_quote("--mode", "consultoria-telefonica", "--minutes", "3")
     expect_shown(page, "subtotal", "R$ 9,00")
     expect_shown(page, "total", brl(expected["total"]))
-    if not bundle()["billing"]["modes"]["consultoria-telefonica"].get("plus_taxes"):
+    if not bundle()["billing"]["modes"]["consultoria-telefonica"]["taxes"]["value"]:
         expect(page.locator("fieldset.dt-taxes")).to_be_hidden()
 
 
@@ -115,11 +124,12 @@ def test_the_payer_follows_the_audience(page: Page) -> None:
             expect(page.locator("[data-rule=repasse]")).to_have_count(0)
         else:
             expect_shown(page, "client-pays", "R$ 0,00")
-            expect(page.locator("[data-rule=repasse]")).to_contain_text("nenhuma cobrança contra o cliente")
+            expect(page.locator("[data-rule=repasse]")).to_contain_text("não devendo gerar qualquer cobrança contra o cliente")
         expect_shown(page, "total", "R$ 32,60")
-    page.locator("#dt-mode").select_option("suporte-padrao")
-    expect_shown(page, "total", "R$ 0,00")
-    expect(page.locator("[data-rule=nao-tarifado]")).to_be_visible()
+    hint = page.locator("#dt-audience-hint")
+    page.locator("#dt-audience").select_option("totvs")
+    expect(page.locator("#dt-audience option:checked")).to_have_text("Consultor TOTVS")  # fits a phone
+    expect(hint).to_have_text("Consultor TOTVS (Unidade Franqueada / Projeto / Consultoria Homologada)")
 
 
 def test_bad_values_are_explained_beside_the_field_and_the_last_result_stays(page: Page) -> None:
@@ -130,7 +140,7 @@ def test_bad_values_are_explained_beside_the_field_and_the_last_result_stays(pag
     expect(minutes).to_have_attribute("aria-invalid", "true")
     error = page.locator("#dt-minutes-error")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("não é um número válido")
+    expect(error).to_contain_text("“dez” não foi aceito")
     assert "dt-minutes-error" in (minutes.get_attribute("aria-describedby") or "").split()
     expect_shown(page, "total", "R$ 32,60")  # the last valid result
     expect(page.locator("[data-role=quote-note]")).to_contain_text("último cálculo válido")
@@ -147,6 +157,37 @@ def test_bad_values_are_explained_beside_the_field_and_the_last_result_stays(pag
     expect_shown(page, "minutes-billed", "11")
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "shown_as", "role"),
+    [
+        ("#dt-rate", "R$ 2,00", "R$ 2,00", "rate"),  # the currency sign, as people type it
+        ("#dt-rate", "R$2", "R$ 2,00", "rate"),
+        ("#dt-minutes", "1.234", "1.234", "minutes-worked"),  # a valid thousands grouping
+    ],
+)
+def test_numbers_typed_as_brazilians_do_are_accepted(page: Page, field: str, typed: str, shown_as: str, role: str) -> None:
+    open_calculator(page)
+    page.locator(field).fill(typed)
+    expect(page.locator(field)).not_to_have_attribute("aria-invalid", "true")
+    expect_shown(page, role, shown_as)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("#dt-minutes", "12 5", "há um espaço no meio do número"),  # was billed as 125 minutes
+        ("#dt-rate", "1.5", "o ponto só separa milhares"),  # was read as R$ 1,50
+    ],
+)
+def test_an_ambiguous_number_is_refused_showing_how_it_was_read(page: Page, field: str, typed: str, message: str) -> None:
+    open_calculator(page)
+    page.locator(field).fill(typed)
+    expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+    error = page.locator(field + "-error")
+    expect(error).to_contain_text(f"“{typed}” não foi aceito")
+    expect(error).to_contain_text(message)
+
+
 def test_state_in_the_hash_reload_shared_link_and_copy(page: Page, browser: Browser, site_url: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     open_calculator(page)
@@ -154,6 +195,7 @@ def test_state_in_the_hash_reload_shared_link_and_copy(page: Page, browser: Brow
     page.locator("#dt-minutes").fill("15,5")
     page.locator("#dt-rate").fill("2,50")
     expect_shown(page, "minutes-billed", "16")
+    expect_shown(page, "rate", "R$ 2,50")  # the last edit's answer is on the page before reading the total
     assert "minutes=15%2C5" in page.url and "audience=ams" in page.url
     total = shown(page, "total")
 
@@ -176,13 +218,14 @@ def test_state_in_the_hash_reload_shared_link_and_copy(page: Page, browser: Brow
     assert f"Total: {total}" in copied
     assert "Minutos cobrados: 16" in copied
     assert "Quem paga: Unidade/Franquia" in copied
+    assert "(não consta na diretriz)" in copied  # the reference values are labelled in the copied text too
     assert page.url in copied
 
 
 def test_the_pages_quote_equals_the_cli(page: Page) -> None:
     open_calculator(page, "mode=consultoria-modulo&audience=cliente-final&minutes=23,4&rate=3,10")
     expected = cli_quote("--mode", "consultoria-modulo", "--minutes", "23,4", "--rate", "3,10")
-    expect_shown(page, "minutes-billed", str(expected["minutes_billed"]))
+    expect_shown(page, "minutes-billed", expected["minutes_billed"])
     expect_shown(page, "subtotal", brl(expected["subtotal"]))
     expect_shown(page, "total", brl(expected["total"]))
     for tax in expected["taxes"]:

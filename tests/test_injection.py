@@ -111,11 +111,12 @@ def test_the_payload_reaches_every_kind_of_text() -> None:
     """The fixture itself: the generator poisons the prose and keeps the structure."""
     from fixtures.injection.hostile import poison
 
-    data = {"id": "x-y", "title": "T", "scope": ["a"], "tree": {"start": "q", "nodes": [{"id": "q", "label": "L", "next": "r"}]}}
+    data = {"id": "x-y", "title": "T", "scope": [{"text": "a", "source": "guideline"}],
+            "tree": {"start": "q", "nodes": [{"id": "q", "label": "L", "next": "r"}]}}
     out = poison(data)
     assert out["id"] == "x-y" and out["tree"]["start"] == "q" and out["tree"]["nodes"][0]["next"] == "r"
     assert out["title"].endswith(LITERAL) and out["tree"]["nodes"][0]["label"].endswith(LITERAL)
-    assert "javascript:" in out["scope"][0]
+    assert "javascript:" in out["scope"][0]["text"] and out["scope"][0]["source"]["local"]
 
 
 @pytest.mark.browser
@@ -144,7 +145,8 @@ def test_every_page_and_the_search_show_the_payload_as_text(hpage: Page, hostile
 @pytest.mark.browser
 def test_the_wizard_shows_questions_outcome_note_and_macro_literally(hpage: Page, hostile_engine: Engine) -> None:
     e = hostile_engine
-    state = next(s for s in all_paths(e) if (r := e.recommend(s))["audience"] and r["audience"]["id"] == "ams")
+    state = next(s for s in all_paths(e) if (r := e.recommend(s))["audience"] and r["audience"]["id"] == "ams"
+                 and r["mode"] == "consultoria-modulo")
     expected = e.recommend(state)
     hpage.goto("assistente/")
     for step in e.walk(state).steps:
@@ -156,27 +158,30 @@ def test_the_wizard_shows_questions_outcome_note_and_macro_literally(hpage: Page
     title = hpage.locator("[data-role=outcome-title]")
     expect(title).to_have_text(f"Resultado: {expected['mode_title']}", timeout=READY)
     outcome = hpage.locator("[data-role=outcome]")
-    expect(outcome.locator(".dt-summary")).to_have_text(expected["summary"])
+    expect(outcome.locator(".dt-summary")).to_contain_text(expected["summary"]["text"].strip())
     shown = [t.strip() for t in hpage.locator("[data-role=criteria] a").all_inner_texts()]
-    assert shown == [c["text"].strip() for c in expected["criteria"]]
+    assert shown == [c["title"].strip() for c in expected["criteria"]]
     expect(hpage.locator("[data-role=audience]")).to_have_text(expected["audience"]["title"])
     expect(hpage.locator("[data-role=ticket-note]")).to_have_text(expected["ticket_note"])
     history = hpage.locator("[data-role=history-list] [data-role=answer]").all_inner_texts()
     assert history == [a["answer"] for a in expected["answers"]]
-    termo = next(m for m in expected["macros"] if m["kind"] == "termo")
+    termo = next(m for step in expected["steps"] for m in step["macros"] if m["kind"] == "termo")
     assert termo["id"] == MACRO
     expect(hpage.locator(f"[data-macro={MACRO}] h4")).to_have_text(termo["title"])
     assert SCRIPT in hpage.locator(f"[data-macro={MACRO}] .dt-macro-body").inner_text()
     inspect(hpage)
 
-    hpage.get_by_role("button", name="Copiar resumo para o ticket").click()
+    hpage.get_by_role("button", name="Copiar nota para o ticket").click()
     expect(hpage.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
     assert hpage.evaluate("navigator.clipboard.readText()") == expected["ticket_note"]
     assert SCRIPT in expected["ticket_note"] and TEMPLATE in expected["ticket_note"]
+    hpage.locator("[data-role=steps] input[type=checkbox]").first.check()  # the approval: the Termo can be copied
     copy = hpage.locator(f"[data-macro={MACRO}] .dt-actions button")
+    expect(copy).to_be_enabled()
     copy.click()
     expect(copy).to_have_text("Copiado!")
-    assert hpage.evaluate("navigator.clipboard.readText()") == termo["body"]
+    assert hpage.evaluate("navigator.clipboard.readText()") == termo["plain"]
+    assert SCRIPT in termo["plain"]
     hpage.get_by_role("button", name="Alterar a resposta da pergunta 1").click()  # the change form shows the labels too
     expect(hpage.locator(".dt-change legend")).to_contain_text(SCRIPT)
     inspect(hpage)
@@ -189,7 +194,9 @@ def test_the_calculator_shows_titles_and_tax_names_literally(hpage: Page, hostil
     hpage.goto("calculadora/#minutes=12")
     expect(hpage.locator("[data-role=total]")).to_be_visible(timeout=READY)
     assert [t.strip() for t in hpage.locator("#dt-mode option").all_inner_texts()] == [m.title for m in g.modes.values()]
-    assert [t.strip() for t in hpage.locator("#dt-audience option").all_inner_texts()] == [a.title for a in g.audiences.values()]
+    assert [t.strip() for t in hpage.locator("#dt-audience option").all_inner_texts()] == [a.short for a in g.audiences.values()]
+    hpage.locator("#dt-audience").select_option("totvs")
+    expect(hpage.locator("#dt-audience-hint")).to_have_text(g.audiences["totvs"].title)
     tax = g.billing.taxes[0]
     expect(hpage.get_by_label(f"{tax.name} (%)", exact=True)).to_be_visible()
     expect(hpage.locator("[data-role=quote-body]")).to_contain_text(f"{tax.name} (")

@@ -1,4 +1,4 @@
-"""Each billing rule of the guideline, priced."""
+"""Each billing rule, priced; numbers read one pt-BR way; every rule applied says where it comes from."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from engine_helpers import engine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from decision_tree.model import TaxLine
 from decision_tree.pricing import QuoteError, parse_number, quote
@@ -19,96 +21,121 @@ def q(**kw):  # type: ignore[no-untyped-def]
     return quote(G, **kw)
 
 
-def rules(x) -> set[str]:  # type: ignore[no-untyped-def]
-    return {r["id"] for r in x.rules}
+def rules(x) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    return {r["id"]: r for r in x.rules}
 
 
-def test_modulo_is_per_minute_with_a_ten_minute_minimum() -> None:
-    short = q(minutes="4", rate="3.00", taxes=NO_TAX)
-    assert short.minutes_billed == 10 and short.subtotal == Decimal("30.00")
-    assert "minimo" in rules(short)
-    long = q(minutes="25", rate="3.00", taxes=NO_TAX)
-    assert long.minutes_billed == 25 and long.total == Decimal("75.00")
-    assert "minimo" not in rules(long)
+def test_modulo_is_per_minute_with_the_guidelines_minimum() -> None:
+    minimum = G.billing.modes["consultoria-modulo"].minimum
+    short = q(minutes="4", rate="3,00", taxes=NO_TAX)
+    assert short.minutes_billed == minimum and short.subtotal == Decimal(3 * minimum)
+    assert rules(short)["minimo"]["source"]["kind"] == "guideline"
+    long = q(minutes="25", rate="3", taxes=NO_TAX)
+    assert long.minutes_billed == 25 and long.total == Decimal("75.00") and "minimo" not in rules(long)
 
 
-def test_started_minutes_round_up_before_the_minimum() -> None:
+def test_started_minutes_round_up_before_the_minimum_as_a_local_rule() -> None:
     x = q(minutes="12,1", rate="2", taxes=NO_TAX)
     assert x.minutes_worked == Decimal("12.1") and x.minutes_billed == 13
-    assert "arredondamento" in rules(x)
-    y = q(minutes="8,2", rate="2", taxes=NO_TAX)  # 8,2 -> 9 started minutes -> minimum 10
-    assert y.minutes_billed == 10 and {"arredondamento", "minimo"} <= rules(y)
-    z = q(minutes="9.5", rate="2", taxes=NO_TAX)  # rounding alone reaches 10
-    assert z.minutes_billed == 10 and "minimo" not in rules(z)
+    assert rules(x)["arredondamento"]["source"]["kind"] == "local"
+    y = q(minutes="8,2", rate="2", taxes=NO_TAX)  # 9 started minutes -> the minimum
+    assert y.minutes_billed == 10 and {"arredondamento", "minimo"} <= set(rules(y))
 
 
-def test_taxes_are_added_and_rounded_half_up_at_the_end() -> None:
-    x = q(minutes="10", rate="3.00")  # reference taxes: 5% + 0.65% + 3%
-    d = x.to_dict()
-    assert d["subtotal"] == "30.00"
-    assert [(t["name"], t["amount"]) for t in d["taxes"]] == [("ISS", "1.50"), ("PIS", "0.20"), ("COFINS", "0.90")]
-    # 30 + 1.5 + 0.195 + 0.9 = 32.595 -> 32.60 (half-up, once, at the end)
-    assert d["total"] == "32.60"
-    assert "impostos" in rules(x)
+def test_what_the_client_reads_adds_up() -> None:
+    """Hardening 11: 13 min at R$ 1,07 showed 13,91 + 0,70 + 0,09 + 0,42 = 15,12 but a total of 15,11."""
+    x = q(minutes="13", rate="1,07").to_dict()
+    assert x["subtotal"] == "13.91" and [t["amount"] for t in x["taxes"]] == ["0.70", "0.09", "0.42"]
+    assert x["total"] == "15.12"
 
 
-def test_the_reference_rate_is_the_default() -> None:
-    x = q(minutes="10", taxes=NO_TAX)
-    assert x.rate_per_minute == G.billing.reference_rate_per_minute
-    assert x.to_dict()["rate_per_minute"] == "3.00"
+@given(minutes=st.integers(1, 5000), cents=st.integers(1, 100000))
+def test_the_lines_always_add_up_to_the_total(minutes: int, cents: int) -> None:
+    d = q(minutes=str(minutes), rate=f"{cents // 100},{cents % 100:02d}").to_dict()
+    assert Decimal(d["subtotal"]) + sum(Decimal(t["amount"]) for t in d["taxes"]) == Decimal(d["total"])
+
+
+def test_the_reference_taxes_and_rate_are_labelled_local() -> None:
+    x = q(minutes="10")
+    assert x.rate_per_minute == G.billing.reference_rate
+    assert rules(x)["aliquotas"]["source"]["kind"] == "local"
+    assert rules(x)["impostos"]["source"]["kind"] == "guideline"  # "+ impostos" is the guideline's
+    assert rules(x)["centavos"]["source"]["kind"] == "local"
 
 
 def test_modulo_waived_on_a_product_or_documentation_inconsistency() -> None:
     x = q(minutes="30", rate="3", waived=True)
-    assert x.total == 0 and x.client_pays == 0 and x.waived
+    assert x.total == 0 and x.client_pays == 0 and x.waived and x.payer is None
     assert x.waived_amount == q(minutes="30", rate="3").total
-    assert "abono" in rules(x)
+    assert rules(x)["abono"]["source"]["kind"] == "guideline"
 
 
-def test_telefonica_is_always_billed_and_cannot_be_waived() -> None:
-    x = quote(G, mode="consultoria-telefonica", minutes="3", rate="3", taxes=NO_TAX)
-    assert x.minutes_billed == 3 and x.total == Decimal("9.00")
-    assert "integral" in rules(x) and "minimo" not in rules(x)
+def test_telefonica_is_always_billed_and_its_local_settings_say_so() -> None:
+    x = quote(G, mode="consultoria-telefonica", minutes="3", rate="3")
+    assert x.minutes_billed == 3 and x.total == Decimal("9.00") and x.taxes == ()
+    local = {k for k, r in rules(x).items() if r["source"]["kind"] == "local"}
+    assert {"por-minuto", "sem-minimo", "sem-impostos"} <= local
+    assert rules(x)["sem-abono"]["source"]["kind"] == "guideline"
     with pytest.raises(QuoteError) as err:
         quote(G, mode="consultoria-telefonica", minutes="3", waived=True)
-    assert "100% tarifada" in err.value.errors["waived"]
+    assert "100% tarifado" in err.value.errors["waived"]
 
 
 @pytest.mark.parametrize("mode", ["consultoria-modulo", "consultoria-telefonica"])
 @pytest.mark.parametrize(("audience", "payer"), [("cliente-final", "cliente"), ("totvs", "unidade-franquia"), ("ams", "unidade-franquia")])
 def test_the_payer_follows_the_audience(mode: str, audience: str, payer: str) -> None:
     x = quote(G, mode=mode, audience=audience, minutes="20")
-    assert x.payer == payer
+    assert x.payer == payer and x.total > 0
     assert x.client_pays == (x.total if payer == "cliente" else 0)
-    assert x.total > 0
     assert ("repasse" in rules(x)) == (payer != "cliente")
-
-
-def test_telefonica_has_no_taxes_of_its_own() -> None:
-    x = quote(G, mode="consultoria-telefonica", minutes="10", rate="3")
-    assert x.taxes == () and x.total == Decimal("30.00") and "impostos" not in rules(x)
+    if "repasse" in rules(x):
+        kind = rules(x)["repasse"]["source"]["kind"]
+        assert kind == ("guideline" if mode == "consultoria-modulo" else "local")
 
 
 def test_suporte_padrao_costs_nothing() -> None:
     x = quote(G, mode="suporte-padrao", minutes="45")
-    assert x.total == 0 and x.payer is None and "nao-tarifado" in rules(x)
-
-
-def test_json_shape_of_a_quote() -> None:
-    d = q(minutes="10", audience="ams").to_dict()
-    for key in ("mode", "audience", "minutes_worked", "minutes_billed", "rate_per_minute", "subtotal", "taxes", "total",
-                "waived", "payer", "client_pays"):
-        assert key in d
-    assert d["payer"] == "unidade-franquia" and d["client_pays"] == "0.00"
-    assert all(set(t) == {"name", "rate", "amount"} for t in d["taxes"])
+    assert x.total == 0 and x.payer is None and rules(x)["tarifacao"]["source"]["kind"] == "local"
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("12", "12"), ("12,5", "12.5"), ("1.234,56", "1234.56"), ("12.5", "12.5"), (" 7 ", "7"), ("1.234.567", "1234567"), (5, "5")],
+    [
+        ("12", "12"), ("12,5", "12.5"), ("1.234,56", "1234.56"), (" 7 ", "7"), ("1.234.567", "1234567"),
+        ("1.234", "1234"), ("1.500", "1500"), ("R$ 2,00", "2"), ("R$2", "2"), ("r$ 1.234,5", "1234.5"),
+        ("2,00\u00a0", "2"), (5, "5"), ("-0", "0"),
+    ],
 )
-def test_numbers_typed_the_brazilian_way(text: object, value: str) -> None:
-    assert parse_number(text, "x", max_decimals=2) == Decimal(value)
+def test_numbers_as_brazilians_type_them(text: object, value: str) -> None:
+    assert parse_number(text, "x", max_decimals=2, unit="R$") == Decimal(value)
+
+
+def test_a_unit_is_accepted_only_in_its_own_field() -> None:
+    assert parse_number("0,65 %", "x", max_decimals=4, unit="%") == Decimal("0.65")
+    with pytest.raises(ValueError, match="não foi aceito"):
+        parse_number("R$ 10", "Minutos", max_decimals=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("12 5", "espaço no meio"),  # hardening 10: was read as 125
+        ("1.5", "o ponto só separa milhares"),  # was read as 1,5 while 1.500.000 was 1.5 million
+        ("1.50", "o ponto só separa milhares"),
+        ("1,2,3", "mais de uma vírgula"),
+        ("1,234.5", "o ponto vem depois da vírgula"),
+        (",5", "falta o zero"),
+        ("²", "algarismos de 0 a 9"),
+        ("①", "algarismos de 0 a 9"),
+        ("1e309", "use"),
+        ("NaN", "use"),
+        ("12.3456,1", "o ponto"),
+    ],
+)
+def test_an_ambiguous_number_is_refused_with_how_it_was_read(text: str, shown: str) -> None:
+    with pytest.raises(ValueError) as err:
+        parse_number(text, "Valor", max_decimals=4)
+    assert f"“{text}”" in str(err.value) and shown in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -117,23 +144,20 @@ def test_numbers_typed_the_brazilian_way(text: object, value: str) -> None:
         ("minutes", "-5", "maior que zero"),
         ("minutes", "0", "maior que zero"),
         ("minutes", "", "campo vazio"),
-        ("minutes", "abc", "não é um número"),
-        ("minutes", "1.234,5,6", "não é um número"),
-        ("minutes", "1e309", "não é um número"),
-        ("minutes", "NaN", "não é um número"),
-        ("minutes", "Infinity", "não é um número"),
+        ("minutes", "abc", "não foi aceito"),
         ("minutes", "99999999999", "máximo aceito"),
-        ("minutes", "10,12345", "casas decimais"),
+        ("minutes", "10,123", "3 casas decimais"),
         ("rate", "0", "maior que zero"),
         ("rate", "-1", "maior que zero"),
-        ("rate", "R$ 3", "não é um número"),
         ("rate", "1000000", "alto demais"),
         ("mode", "consultoria", "desconhecida"),
         ("audience", "amss", "desconhecido"),
+        ("waived", "false", "sim ou não"),  # hardening 12: bool("false") waived the cost
+        ("waived", 1, "sim ou não"),
     ],
 )
-def test_bad_input_is_a_pt_br_message_on_its_field(field: str, value: str, message: str) -> None:
-    kw = {"mode": "consultoria-modulo", "audience": "cliente-final", "minutes": "10", "rate": "3"}
+def test_bad_input_is_a_pt_br_message_on_its_field(field: str, value: object, message: str) -> None:
+    kw: dict[str, object] = {"mode": "consultoria-modulo", "audience": "cliente-final", "minutes": "10", "rate": "3"}
     kw[field] = value
     with pytest.raises(QuoteError) as err:
         quote(G, **kw)
@@ -142,5 +166,5 @@ def test_bad_input_is_a_pt_br_message_on_its_field(field: str, value: str, messa
 
 def test_every_bad_field_is_reported_at_once() -> None:
     with pytest.raises(QuoteError) as err:
-        quote(G, mode="x", minutes="abc", rate="-2")
-    assert set(err.value.errors) == {"mode", "minutes", "rate"}
+        quote(G, mode="x", minutes="abc", rate="-2", waived="sim")
+    assert set(err.value.errors) == {"mode", "minutes", "rate", "waived"}

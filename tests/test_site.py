@@ -18,7 +18,6 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from conftest import ROOT, build_site
-from engine_helpers import all_paths as paths
 
 from decision_tree.build.bundle import load_bundle
 from decision_tree.build.markup import render_markdown
@@ -70,32 +69,66 @@ def ids_of(page: str) -> set[str]:
 # ---------------------------------------------------------------- pages
 
 
+def local_sources(data: object) -> list[dict]:
+    """Every local `source` of the bundle (the items labelled "Não consta na diretriz")."""
+    if isinstance(data, dict):
+        found = [data["source"]] if isinstance(data.get("source"), dict) and data["source"].get("kind") == "local" else []
+        return found + [s for k, v in data.items() if k != "source" for s in local_sources(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in local_sources(v)]
+    return []
+
+
+def badges(page: str) -> list[str]:
+    """The anchors the "Não consta na diretriz" labels of a page link to."""
+    return re.findall(r'<span class="kb-local"><a href="[^"]*pontos-a-confirmar/#([^"]+)">Não consta na diretriz</a>', page)
+
+
 def test_home_sends_each_user_to_their_job(site_dir: Path, g: Guidelines) -> None:
     page = page_html(site_dir, "")
     text = content_text(site_dir, "")
     for label, link in [("Rodar o assistente", "assistente/"), ("Estimar um custo", "calculadora/"),
-                        ("Ler as diretrizes", "modos/suporte-padrao/")]:
+                        ("Ler as diretrizes", "modos/suporte-padrao/"), ("Copiar uma macro", "macros/")]:
         assert re.search(rf'href="{re.escape(link)}"[^>]*>{label}</a>', page), label
     assert norm(g.title) in text
     for mode in g.modes.values():
-        assert norm(mode.title) in text and norm(mode.short) in text
+        assert norm(mode.title) in text and norm(mode.summary.text) in text
+        assert norm(g.billing.modes[mode.id].summary.text) in text
+    assert "texto exato" not in text.lower() and "texto proposto" in text.lower()
+    assert 'href="pontos-a-confirmar/"' in page
 
 
 def test_every_criterion_is_on_its_mode_page_with_its_own_anchor(site_dir: Path, g: Guidelines) -> None:
     for c in g.criteria.values():
         url = f"modos/{c.mode}/"
-        assert shown(c.text) in content_text(site_dir, url), c.id
+        text = content_text(site_dir, url)
+        assert shown(c.text) in text and norm(c.title) in text and norm(c.section) in text, c.id
         assert re.search(rf'<li id="{c.id}"', page_html(site_dir, url)), c.id
-        assert norm(c.section) in content_text(site_dir, url)
 
 
 def test_the_three_confirmations_are_grouped(site_dir: Path, g: Guidelines) -> None:
     page = page_html(site_dir, "modos/consultoria-modulo/")
-    group = page.split("Quando o Cliente e/ou Consultor confirma", 1)[1].split("</ol>", 1)[0]
+    group = page.split("Quando o Cliente e/ou Consultor confirma</strong>", 1)[1].split("</ol>", 1)[0]
     confirmations = [c for c in g.criteria.values() if c.section == "Quando o Cliente e/ou Consultor confirma"]
     assert len(confirmations) == 3
-    for c in confirmations:
-        assert f'id="{c.id}"' in group
+    assert all(f'id="{c.id}"' in group for c in confirmations)
+
+
+def test_the_overlapping_criteria_point_to_each_other(site_dir: Path) -> None:
+    modulo = page_html(site_dir, "modos/consultoria-modulo/")
+    tele = page_html(site_dir, "modos/consultoria-telefonica/")
+    assert 'href="../consultoria-telefonica/#telefonica-registros-gravados"' in modulo.split('id="modulo-cadastro-gravado"', 1)[1]
+    assert 'href="../consultoria-modulo/#modulo-cadastro-gravado"' in tele.split('id="telefonica-registros-gravados"', 1)[1]
+
+
+def test_the_readings_of_the_guideline_are_on_the_mode_pages_and_labelled(site_dir: Path, g: Guidelines) -> None:
+    for mode in g.modes.values():
+        url = f"modos/{mode.id}/"
+        text, page = content_text(site_dir, url), page_html(site_dir, url)
+        for r in mode.readings:
+            assert shown(r.text) in text
+            assert r.source.local and r.source.anchor in badges(page)
+    assert "o teste foi feito em ambiente atualizado e padrão" in content_text(site_dir, "modos/consultoria-modulo/")
 
 
 def test_prerequisites_are_on_the_pages_of_their_modes(site_dir: Path, g: Guidelines) -> None:
@@ -104,34 +137,33 @@ def test_prerequisites_are_on_the_pages_of_their_modes(site_dir: Path, g: Guidel
         assert modes, p.id
         for mode in modes:
             url = f"modos/{mode}/"
-            text = content_text(site_dir, url)
-            assert norm(p.title) in text and shown(p.text) in text, (p.id, mode)
+            assert norm(p.title) in content_text(site_dir, url) and shown(p.text) in content_text(site_dir, url)
             assert p.id in ids_of(page_html(site_dir, url))
-    warning = page_html(site_dir, "modos/consultoria-modulo/").split('id="pre-requisitos"', 1)[1]
-    assert warning.split("</div>", 1)[0].count('class="admonition warning"') == 1
 
 
-def test_billing_rules_rate_and_taxes_are_on_each_mode_page(site_dir: Path, g: Guidelines) -> None:
+def test_billing_rules_and_values_are_on_each_mode_page_with_their_labels(site_dir: Path, g: Guidelines) -> None:
     for mode_id, billing in g.billing.modes.items():
         url = f"modos/{mode_id}/"
-        text = content_text(site_dir, url)
-        assert "tarifacao" in ids_of(page_html(site_dir, url))
-        for rule in billing.rules:
-            assert shown(rule) in text, (mode_id, rule)
-        if billing.billed:
-            assert "R$ 3,00 por minuto — valor de referência; o valor efetivo é o do Termo de Aceite" in text
-        if billing.minimum_minutes:
-            assert f"{billing.minimum_minutes} minutos" in text
-    modulo = content_text(site_dir, "modos/consultoria-modulo/")
-    assert "ISS 5%, PIS 0,65%, COFINS 3% (total 8,65%)" in modulo
+        text, page = content_text(site_dir, url), page_html(site_dir, url)
+        assert "tarifacao" in ids_of(page)
+        for rule in billing.rules():
+            assert shown(rule.text) in text, (mode_id, rule.text)
+            assert (rule.source.anchor in badges(page)) == rule.source.local
+    modulo = page_html(site_dir, "modos/consultoria-modulo/")
+    text = content_text(site_dir, "modos/consultoria-modulo/")
+    assert "Impostos de referência: ISS 5%, PIS 0,65%, COFINS 3%." in text
+    assert g.billing.taxes_source.anchor in badges(modulo) and g.billing.rate_per_minute.source.anchor in badges(modulo)
+    assert g.billing.partial_minutes.source.anchor in badges(modulo)
 
 
-def test_suporte_padrao_lists_its_checks(site_dir: Path, g: Guidelines) -> None:
+def test_suporte_padrao_lists_its_checks_and_what_the_guideline_lacks(site_dir: Path, g: Guidelines) -> None:
     text = content_text(site_dir, "modos/suporte-padrao/")
-    ids = ids_of(page_html(site_dir, "modos/suporte-padrao/"))
+    page = page_html(site_dir, "modos/suporte-padrao/")
     for check in g.checks.values():
-        assert norm(check.title) in text and norm(check.text) in text and norm(check.next_step) in text
-        assert check.id in ids
+        assert norm(check.title) in text and norm(check.next_step.text) in text and check.id in ids_of(page)
+        assert check.next_step.source.anchor in badges(page)
+    assert "check-list não faz parte da diretriz publicada" in text
+    assert "Se ainda não tiver sido feita" in text and "Enquanto uma delas não tiver sido feita" in text
 
 
 def test_mode_pages_offer_their_macros_by_audience(site_dir: Path, g: Guidelines) -> None:
@@ -139,43 +171,42 @@ def test_mode_pages_offer_their_macros_by_audience(site_dir: Path, g: Guidelines
         page = page_html(site_dir, f"modos/{mode.id}/")
         assert 'href="../../assistente/"' in page and "Abrir o assistente" in page
         for macro_id in mode.macros:
-            macro = g.macros[macro_id]
-            assert norm(macro.title) in content_text(site_dir, f"modos/{mode.id}/")
+            assert norm(g.macros[macro_id].title) in content_text(site_dir, f"modos/{mode.id}/")
             assert f'href="../../macros/{macro_id}/"' in page
         if mode.macros:
             assert 'class="tabbed-set tabbed-alternate"' in page
-            for audience in g.audiences.values():
-                assert f">{html.escape(audience.title.split(' (')[0])}</label>" in page
+            assert "propostas até serem importados do Zendesk" in content_text(site_dir, f"modos/{mode.id}/")
 
 
-def test_procedures_are_collapsible_blocks(site_dir: Path, bundle: dict) -> None:
-    for url in ("material-complementar/", "modos/consultoria-modulo/"):
-        page = page_html(site_dir, url)
-        text = content_text(site_dir, url)
-        for proc in bundle["procedures"]:
-            assert re.search(rf'<details class="note" id="{proc["id"]}">\s*<summary>{re.escape(html.escape(proc["title"]))}', page)
-            for step in proc["steps"]:
-                assert shown(step) in text
-            if proc.get("note"):
-                assert shown(proc["note"]) in text
+def test_procedures_are_collapsible_and_their_proposed_steps_labelled(site_dir: Path, bundle: dict) -> None:
+    page = page_html(site_dir, "material-complementar/")
+    text = content_text(site_dir, "material-complementar/")
+    for proc in bundle["procedures"]:
+        assert re.search(rf'<details class="note" id="{proc["id"]}">\s*<summary>{re.escape(html.escape(proc["title"]))}', page)
+        for step in proc["steps"]:
+            assert shown(step["text"]) in text
+            assert (step["source"].get("anchor") in badges(page)) == (step["source"]["kind"] == "local")
+    assert "[ENDEREÇO DE E-MAIL]" in text and "o endereço de e-mail não chegou legível" in text
+    assert "área responsável pelos acessos" not in text
 
 
-def test_each_macro_page_has_the_exact_title_the_audience_and_the_full_body(site_dir: Path, g: Guidelines) -> None:
+def test_each_macro_page_says_whether_its_text_is_official_and_copies_it(site_dir: Path, g: Guidelines) -> None:
     for macro in g.macros.values():
         url = f"macros/{macro.id}/"
         page = page_html(site_dir, url)
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
         assert h1 and html.unescape(h1.group(1)).strip() == macro.title
         text = content_text(site_dir, url)
-        assert shown(macro.when) in text
+        assert shown(macro.when.text) in text
         for audience in macro.audiences:
             assert norm(g.audiences[audience].title) in text
-        code = re.findall(r'<div class="[^"]*highlight"><pre>.*?<code>(.*?)</code></pre>', page, re.S)
-        assert len(code) == 1, url
-        body = html.unescape(re.sub(r"<[^>]+>", "", code[0]))
-        assert body.strip() == macro.body.strip()
-        assert norm(macro.body) in text  # the copyable text
-        assert shown(macro.body) in text  # and the rendered one
+        assert norm(re.sub(r"<[^>]+>", " ", macro.body.html)) in text
+        plain = re.search(r"<div hidden data-copy-plain>(.*?)</div>", page, re.S)
+        assert plain and html.unescape(plain.group(1)) == macro.body.plain
+        assert "**" not in macro.body.plain and "Copiar texto da macro" in text
+        status = "Texto oficial do Zendesk" if macro.body.official else "Texto proposto: não é o texto oficial"
+        assert status in text
+        assert macro.body.official or macro.body.source.anchor in badges(page)
 
 
 def test_macro_json_for_zendesk_is_published(site_dir: Path, g: Guidelines) -> None:
@@ -185,35 +216,62 @@ def test_macro_json_for_zendesk_is_published(site_dir: Path, g: Guidelines) -> N
         assert f'href="../{macro.id}.json"' in page_html(site_dir, f"macros/{macro.id}/")
 
 
-def test_macros_index_lists_every_macro(site_dir: Path, g: Guidelines) -> None:
+def test_macros_index_lists_every_macro_and_its_status(site_dir: Path, g: Guidelines) -> None:
     text = content_text(site_dir, "macros/")
     for macro in g.macros.values():
         assert norm(macro.title) in text
+    assert "propostas deste projeto até serem importados do Zendesk" in text
 
 
-def test_decision_table_lists_every_path_and_its_outcome(site_dir: Path, g: Guidelines) -> None:
-    engine = Engine(g)
+def test_every_local_item_is_labelled_and_listed_to_confirm(site_dir: Path, bundle: dict) -> None:
+    anchors = {s["anchor"] for s in local_sources(bundle)}
+    assert len(anchors) >= 30
+    listed = ids_of(page_html(site_dir, "pontos-a-confirmar/"))
+    assert anchors <= listed
+    labelled = {a for file in site_dir.rglob("*.html") for a in badges(file.read_text(encoding="utf-8"))}
+    assert anchors <= labelled, sorted(anchors - labelled)
+    text = content_text(site_dir, "pontos-a-confirmar/")
+    for gap in bundle["gaps"]:
+        assert norm(gap["title"]) in text and f"lacuna-{gap['id']}" in listed
+
+
+def test_decision_table_lists_every_answer_and_where_it_leads(site_dir: Path, g: Guidelines) -> None:
     page = page_html(site_dir, "tabela-de-decisao/")
-    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr id="caminho-\d+" data-state="([^"]+)"[^>]*>(.*?)</tr>', page, re.S)}
-    all_paths = list(paths(engine))
-    assert len(all_paths) == len(rows) == 43
-    for state in all_paths:
-        row = rows[engine.encode(state)]
-        r = engine.recommend(state)
-        row_text = norm(re.sub(r"<[^>]+>", " ", row))
-        answers = [norm(f"{a['question']} → {a['answer']}") for a in r["answers"]]
-        assert " ".join(answers) in row_text, engine.encode(state)
-        assert norm(r["summary"]) in row_text and norm(r["mode_title"]) in row_text
-        for c in r["criteria"]:
-            assert f'href="../{c["url"]}"' in row
-        for m in r["macros"]:
-            assert norm(m["title"]) in row_text
-    ids = ids_of(page)
-    assert set(g.outcomes) <= ids
-    assert "<script" not in page.split('<article', 1)[1].split("</article>", 1)[0]
+    text = content_text(site_dir, "tabela-de-decisao/")
+    engine = Engine(g)
+    for q in engine.questions_in_order():
+        assert q.id in ids_of(page) and norm(q.question) in text
+        for o in q.options:
+            row = re.search(rf'<tr id="{q.id}--{o.id}"[^>]*>(.*?)</tr>', page, re.S)
+            assert row, (q.id, o.id)
+            row_text = norm(re.sub(r"<[^>]+>", " ", row.group(1)))
+            assert norm(o.label) in row_text
+            target = g.questions.get(o.next)
+            assert (norm(target.question) if target else norm(g.outcomes[o.next].summary.text)) in row_text
+            for c in o.criteria:  # criteria by name, with their anchor
+                assert f'href="../modos/{g.criteria[c].mode}/#{c}"' in row.group(1) and norm(g.criteria[c].title) in row_text
+    assert set(g.outcomes) <= ids_of(page)
+    assert f"{sum(1 for _ in engine.paths())} caminhos possíveis" in text
+    assert '<form class="kb-filter" data-role="table-filter" hidden>' in page
 
 
-def test_flowchart_is_mermaid_served_by_the_site(site_dir: Path, g: Guidelines) -> None:
+def test_the_decision_table_grows_with_the_tree_not_with_its_paths(bundle: dict) -> None:
+    """Hardening 7: ten shared questions made a 121 MB table. Here 4 and 8 shared yes/no questions
+    (16 and 256 paths) give pages of about the same order of size."""
+    from decision_tree.build.pages_tree import decision_table
+
+    def chain(k: int) -> int:
+        nodes = [{"id": f"q{i}", "question": f"Pergunta {i}?", "options": [
+            {"id": "a", "label": "A", "next": f"q{i + 1}" if i + 1 < k else "out-sp-duvida"},
+            {"id": "b", "label": "B", "next": f"q{i + 1}" if i + 1 < k else "out-sp-duvida"}]} for i in range(k)]
+        synthetic = {**bundle, "tree": {**bundle["tree"], "start": "q0", "nodes": nodes}}
+        return len(decision_table(synthetic, Guidelines.from_dict(synthetic), "2026-11-29"))
+
+    small, large = chain(4), chain(8)
+    assert large < 2.5 * small
+
+
+def test_flowchart_names_every_arrow(site_dir: Path, g: Guidelines) -> None:
     page = page_html(site_dir, "fluxograma/")
     source = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S)
     assert source, "no Mermaid block"
@@ -221,23 +279,23 @@ def test_flowchart_is_mermaid_served_by_the_site(site_dir: Path, g: Guidelines) 
     assert chart.startswith("flowchart TD")
     assert len(re.findall(r"^\s+p\d+\(\"", chart, re.M)) == len(g.questions)
     assert len(re.findall(r"^\s+r\d+\(\[\"", chart, re.M)) == len(g.outcomes)
-    vendored = site_dir / "assets/vendor/mermaid.min.js"
-    assert vendored.read_bytes() == (ROOT / "node_modules/mermaid/dist/mermaid.min.js").read_bytes()
-    bundle_js = next((site_dir / "assets/javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
-    assert 'new URL("assets/vendor/mermaid.min.js",__md_scope)' in bundle_js
-    assert "mermaid" not in page_html(site_dir, "modos/consultoria-modulo/").lower()
+    edges = re.findall(r'-->\|"([^"]*)"\|', chart)
+    assert len(edges) == sum(len(q.options) for q in g.questions.values())
+    assert not any(re.search(r"\d+ respostas", e) for e in edges)
+    assert any("Termo: Termo de Aceite à AMS" in e and "paga: Unidade/Franquia" in e for e in edges)
+    for m in g.modes.values():
+        assert f"stroke:{m.color}" in chart
 
 
 def test_history_and_last_change_dates(site_dir: Path, bundle: dict) -> None:
     text = content_text(site_dir, "historico/")
     for entry in bundle["changelog"]:
         y, m, d = entry["date"].split("-")
-        assert f"{d}/{m}/{y}" in text
-        assert shown(entry["summary"]) in text
+        assert f"{d}/{m}/{y}" in text and shown(entry["summary"]) in text
         for change in entry["changes"]:
             assert shown(change) in text
     generated = ["", "modos/suporte-padrao/", "modos/consultoria-modulo/", "modos/consultoria-telefonica/",
-                 "material-complementar/", "macros/", "tabela-de-decisao/", "fluxograma/", "historico/"]
+                 "material-complementar/", "macros/", "tabela-de-decisao/", "fluxograma/", "historico/", "pontos-a-confirmar/"]
     generated += [f"macros/{m['id']}/" for m in bundle["macros"]]
     for url in generated:
         assert re.search(r"Última alteração: \d\d/\d\d/\d{4}", content_text(site_dir, url)), url
@@ -366,13 +424,13 @@ def _break(root: Path, old: str, new: str) -> int:
 @pytest.mark.parametrize(
     "new",
     [
-        pytest.param("next: q-atualizacoes: sim", id="yaml-syntax-error"),
+        pytest.param("next: q-parametros: sim", id="yaml-syntax-error"),
         pytest.param("next: q-nao-existe", id="dangling-next"),
     ],
 )
 def test_a_broken_source_fails_the_strict_build_with_file_and_line(tmp_path: Path, new: str) -> None:
     root = _copy_repo(tmp_path)
-    line = _break(root, "next: q-atualizacoes", new)
+    line = _break(root, "next: q-parametros", new)
     out = tmp_path / "out"
     result = build_site(root, out)
     output = result.stdout + result.stderr

@@ -19,18 +19,12 @@ from engine_helpers import ROOT, bundle, engine
 
 from decision_tree.api import view
 from decision_tree.build.bundle import bundle_json
-from decision_tree.build.webapp import (
-    PYODIDE_CORE,
-    WebappError,
-    calculator_page,
-    engine_files,
-    webapp_assets,
-    webapp_pages,
-    wizard_page,
-)
-from decision_tree.build.wheel import wheel_bytes, wheel_name
+from decision_tree.build.pages_apps import app_pages, calculator_page, wizard_page
+from decision_tree.build.webapp import PYODIDE_CORE, WebappError, engine_files, webapp_assets
+from decision_tree.build.wheel import MODULES, wheel_bytes, wheel_name
+from decision_tree.model import Guidelines
 
-ENGINE_MODULES = {f"decision_tree/{m}" for m in ("__init__.py", "model.py", "engine.py", "pricing.py", "api.py")}
+ENGINE_MODULES = {f"decision_tree/{m}" for m in MODULES}
 HOSTILE = '<script>alert(1)</script> <img src=x onerror="alert(2)"> {{ config }} {: .x } &amp;'
 
 
@@ -83,7 +77,7 @@ import decision_tree.api as api
 api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))
 start = json.loads(api.handle(json.dumps({{"op": "view"}})))
 quote = json.loads(api.handle(json.dumps({{"op": "quote", "mode": "consultoria-modulo", "minutes": "7"}})))
-print(json.dumps({{"file": api.__file__, "question": start["question"]["id"], "billed": quote["quote"]["minutes_billed"],
+print(json.dumps({{"file": api.__file__, "question": start["view"]["question"]["id"], "billed": quote["quote"]["minutes_billed"],
                   "yaml": "yaml" in sys.modules, "build": "decision_tree.build" in sys.modules}}))
 """
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -91,7 +85,7 @@ print(json.dumps({{"file": api.__file__, "question": start["question"]["id"], "b
     result = json.loads(out.stdout)
     assert result["file"].startswith(str(built[0]))
     assert result["question"] == bundle()["tree"]["start"]
-    assert result["billed"] == 10
+    assert result["billed"] == "10"
     assert not result["yaml"] and not result["build"]
 
 
@@ -189,19 +183,20 @@ def _rendered(page_md: str) -> _Form:
 
 def test_wizard_page_shows_the_engines_first_question() -> None:
     first = view(engine(), engine().start())["question"]
-    page = _rendered(wizard_page(bundle()))
+    page = _rendered(wizard_page(engine().g))
     assert page.question_text == first["text"]
     assert "Pergunta 1" in page.legend
-    assert page.radios == [(o["id"], o["label"]) for o in first["options"]]
+    # the static question, then the <template> of one answer that wizard.js clones
+    assert page.radios[:-1] == [(o["id"], o["label"]) for o in first["options"]] and page.radios[-1] == ("", "")
     assert page.scripts == ["../assets/app/wizard.js"]
 
 
 def test_calculator_page_is_prefilled_with_the_reference_values() -> None:
     b = bundle()["billing"]
-    page = _rendered(calculator_page(bundle()))
-    assert page.inputs["rate"] == b["reference_rate_per_minute"].replace(".", ",")
-    taxes = [page.inputs[f"tax{i}"] for i in range(len(b["taxes"]))]
-    assert taxes == [format((Decimal(t["rate"]) * 100).normalize(), "f").replace(".", ",") for t in b["taxes"]]
+    page = _rendered(calculator_page(bundle(), engine().g))
+    assert page.inputs["rate"] == b["rate_per_minute"]["value"].replace(".", ",")
+    taxes = [page.inputs[f"tax{i}"] for i in range(len(b["taxes"]["items"]))]
+    assert taxes == [format((Decimal(t["rate"]) * 100).normalize(), "f").replace(".", ",") for t in b["taxes"]["items"]]
     assert taxes == ["5", "0,65", "3"]  # the YAML's ISS, PIS, COFINS as a person types them
     assert page.scripts == ["../assets/app/calculator.js"]
 
@@ -214,9 +209,9 @@ def test_pages_escape_every_text_from_the_sources() -> None:
     start["options"][0]["label"] = HOSTILE
     hostile["modes"][1]["title"] = HOSTILE
     hostile["audiences"][0]["title"] = HOSTILE
-    hostile["billing"]["taxes"][0]["name"] = HOSTILE
-    hostile["billing"]["reference_note"] = HOSTILE
-    pages = webapp_pages(hostile)
+    hostile["billing"]["taxes"]["items"][0]["name"] = HOSTILE
+    hostile["billing"]["modes"]["consultoria-modulo"]["waiver"]["text"] = HOSTILE
+    pages = app_pages(hostile, Guidelines.from_dict(hostile))
     for name, text in pages.items():
         assert "<script>alert" not in text and "<img src=x" not in text, name
         assert text.count("<script") == 1, name  # only the page's own module

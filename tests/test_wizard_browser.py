@@ -7,6 +7,7 @@ clicks the labels a person reads and checks what the page shows.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -57,6 +58,15 @@ def mode_title(mode: str) -> str:
     return next(m["title"] for m in bundle()["modes"] if m["id"] == mode)
 
 
+def state_of(*option_ids: str) -> State:
+    e = engine()
+    state = e.start()
+    for o in option_ids:
+        state = e.answer(state, o)
+    return state
+
+
+MODULO = ("ocorrencia", "sim", "sim", "nao-reproduz", "ams")
 COMBOS = [("suporte-padrao", None)] + [
     (mode, a["id"]) for mode in ("consultoria-modulo", "consultoria-telefonica") for a in bundle()["audiences"]
 ]
@@ -73,21 +83,43 @@ def test_a_full_path_leads_to_each_mode_and_audience_macro(page: Page, mode: str
     expect(title).to_have_text(f"Resultado: {mode_title(mode)}")
     expect(title).to_be_focused()
     assert page.url.endswith("#" + engine().encode(state))
-    termos = [m["title"] for m in expected["macros"] if m["kind"] == "termo"]
     shown = page.locator("[data-macro] h4").all_inner_texts()
-    assert shown == [m["title"] for m in expected["macros"]]
+    assert shown == [m["title"] for s in expected["steps"] for m in s["macros"]]
     if mode == "suporte-padrao":
         assert shown == []
         expect(page.locator("[data-role=payer]")).to_have_count(0)
     else:
-        assert len(termos) == 1 and shown[0] == termos[0]
         audience_title = next(a["title"] for a in bundle()["audiences"] if a["id"] == audience)
         expect(page.locator("[data-role=audience]")).to_have_text(audience_title)
-        payer = "Cliente" if audience == "cliente-final" else "Unidade/Franquia"
-        expect(page.locator("[data-role=payer]")).to_have_text(payer)
+        expect(page.locator("[data-role=payer]")).to_have_text("Cliente" if audience == "cliente-final" else "Unidade/Franquia")
     note = page.locator("[data-role=ticket-note]").inner_text()
     assert note == expected["ticket_note"]
-    assert note.startswith("[CONSULTORIA DO MODULO]") == (mode == "consultoria-modulo")
+    assert not note.startswith("[CONSULTORIA DO MODULO]")  # nothing is marked yet
+
+
+SAMPLE = ["inconsistencia-de-produto", "cadastro-gravado", "cliente-confirma", "ambiente-desatualizado"]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_personas_reach_their_mode_by_clicking_what_they_read(page: Page, name: str) -> None:
+    from personas import PERSONAS
+
+    persona = next(p for p in PERSONAS if p.name == name)
+    e = engine()
+    page.goto("assistente/")
+    state = e.start()
+    for question, option in persona.answers:
+        node = e.walk(state).node
+        assert node.id == question
+        expect(page.locator("[data-role=question-text]")).to_have_text(node.question, timeout=READY)
+        answer(page, node.option(option).label)
+        state = e.answer(state, option)
+    expect(page.locator("[data-role=outcome-title]")).to_have_text(f"Resultado: {mode_title(persona.mode)}")
+    shown = page.locator("[data-role=criteria] a").all_inner_texts()
+    for c in persona.criteria:
+        assert e.g.criteria[c].title in shown, (name, shown)
+    if persona.macro:
+        expect(page.locator(f"[data-macro='{persona.macro}']")).to_have_count(1)
 
 
 def test_an_answer_given_before_the_engine_is_ready_is_applied_when_it_is(page: Page) -> None:
@@ -111,8 +143,8 @@ def test_an_answer_given_before_the_engine_is_ready_is_applied_when_it_is(page: 
     expect(page.locator("[data-role=history-list] > li")).to_have_count(1)
 
 
-def test_back_restart_and_the_browsers_back_button(page: Page) -> None:
-    state = path_to("consultoria-modulo", "ams")
+def test_back_restart_and_the_browsers_back_button_with_the_answer_preselected(page: Page) -> None:
+    state = state_of(*MODULO)
     steps = engine().walk(state).steps
     page.goto("assistente/")
     for label in labels(state)[:3]:
@@ -123,11 +155,13 @@ def test_back_restart_and_the_browsers_back_button(page: Page) -> None:
     expect(page.locator("[data-role=question-text]")).to_have_text(steps[2].question.question)
     expect(page.locator("[data-role=history-list] > li")).to_have_count(2)
     expect(legend(page)).to_be_focused()
+    expect(page.get_by_role("radio", name=steps[2].option.label, exact=True)).to_be_checked()  # what was answered before
 
     page.go_back()  # undoes "Voltar": back to the fourth question
     expect(page.locator("[data-role=question-text]")).to_have_text(steps[3].question.question)
     page.go_back()  # before the third answer
     expect(page.locator("[data-role=question-text]")).to_have_text(steps[2].question.question)
+    expect(page.get_by_role("radio", name=steps[2].option.label, exact=True)).to_be_checked()
     page.go_forward()
     expect(page.locator("[data-role=question-text]")).to_have_text(steps[3].question.question)
     expect(page.locator("[data-role=history-list] > li")).to_have_count(3)
@@ -142,13 +176,10 @@ def test_back_restart_and_the_browsers_back_button(page: Page) -> None:
 
 def test_changing_an_earlier_answer_keeps_later_ones_only_while_the_path_is_the_same(page: Page) -> None:
     e = engine()
-    state = path_to("consultoria-modulo", "ams")
+    state = state_of(*MODULO)
     steps = e.walk(state).steps
-    # the step whose question lists several Módulo criteria: another criterion keeps the path
-    situation = next(i for i, s in enumerate(steps) if len(s.question.options) > 3)
-    same_path = next(
-        o for o in steps[situation].question.options if o.id != steps[situation].option.id and o.next == steps[situation].option.next
-    )
+    situation = 3  # the simulation: another Módulo situation keeps the path
+    same_path = steps[situation].question.option("apendar")
     page.goto("assistente/#" + e.encode(state))
     expect(page.locator("[data-role=outcome-title]")).to_contain_text(mode_title("consultoria-modulo"), timeout=READY)
 
@@ -159,12 +190,10 @@ def test_changing_an_earlier_answer_keeps_later_ones_only_while_the_path_is_the_
     expected = e.change(state, situation, same_path.id)
     assert len(expected.answers) == len(state.answers)
     expect(page).to_have_url(f"{page.url.split('#')[0]}#{e.encode(expected)}")
-    expect(page.locator("[data-role=outcome-title]")).to_contain_text(mode_title("consultoria-modulo"))
-    expect(page.locator("[data-role=audience]")).to_have_text("AMS")
+    expect(page.locator("[data-role=audience]")).to_have_text("Consultor AMS")
     expect(page.locator("[data-role=history-list] li").nth(situation).locator("[data-role=answer]")).to_have_text(same_path.label)
 
-    # a first answer that leads elsewhere drops everything after it
-    other = next(o for o in steps[0].question.options if o.next != steps[0].option.next and o.criteria)
+    other = steps[0].question.option("emergencia")  # a first answer that leads elsewhere drops everything after it
     page.get_by_role("button", name="Alterar a resposta da pergunta 1").click()
     page.get_by_role("radio", name=other.label, exact=True).check()
     page.get_by_role("button", name="Confirmar").click()
@@ -173,73 +202,93 @@ def test_changing_an_earlier_answer_keeps_later_ones_only_while_the_path_is_the_
     expect(page.locator("[data-role=question-text]")).to_have_text(e.node(other.next).question)  # type: ignore[union-attr]
 
 
-def test_reload_and_a_shared_link_return_to_the_same_place(page: Page, browser: Browser, site_url: str) -> None:
-    state = path_to("consultoria-telefonica", "totvs")
-    page.goto("assistente/")
-    for label in labels(state)[:1]:
-        answer(page, label)
-    url = page.url
-    question = page.locator("[data-role=question-text]").inner_text()
-    page.reload()
-    expect(page.locator("[data-role=question-text]")).to_have_text(question, timeout=READY)
-    expect(page.locator("[data-role=history-list] > li")).to_have_count(1)
-    answer(page, labels(state)[1])
-    note = page.locator("[data-role=ticket-note]").inner_text()
-
-    context = browser.new_context(locale="pt-BR")  # someone else opens the link
+def test_a_shared_link_opens_at_the_outcome_even_on_a_phone(browser: Browser, site_url: str) -> None:
+    state = state_of(*MODULO)
+    code = engine().encode(engine().mark(state, "aprovacao-maestro", True))
+    context = browser.new_context(locale="pt-BR", base_url=site_url, viewport={"width": 390, "height": 800})
     try:
-        other = context.new_page()
-        other.goto(page.url)
-        expect(other.locator("[data-role=outcome-title]")).to_contain_text(mode_title("consultoria-telefonica"), timeout=READY)
-        assert other.locator("[data-role=ticket-note]").inner_text() == note
-        expect(other.locator("[data-role=question]")).to_be_hidden()
+        page = context.new_page()
+        page.goto("assistente/#" + code)
+        title = page.locator("[data-role=outcome-title]")
+        expect(title).to_be_focused(timeout=READY)
+        expect(title).to_be_in_viewport()
+        expect(page.get_by_label("Aprovação obtida")).to_be_checked()  # the marks travel with the link
+        expect(page.locator("[data-role=question]")).to_be_hidden()
     finally:
         context.close()
-    assert url != page.url
 
 
-def test_a_stale_or_broken_link_starts_over_with_a_message(page: Page) -> None:
+def test_a_stale_or_damaged_link_says_so_like_a_person_and_keeps_what_fits(page: Page) -> None:
     page.goto("assistente/#000000-01")
-    expect(page.locator("[data-role=notice]")).to_contain_text("outra versão das diretrizes", timeout=READY)
+    expect(page.locator("[data-role=notice]")).to_contain_text("versão anterior do assistente", timeout=READY)
     first = engine().g.questions[engine().g.start]
     expect(page.locator("[data-role=question-text]")).to_have_text(first.question)
     assert page.url.endswith("#" + engine().encode(State()))
-    page.goto(f"assistente/#{engine().g.fingerprint}-9")
-    expect(page.locator("[data-role=notice]")).to_contain_text("não existe")
+    damaged = engine().encode(state_of("ocorrencia", "sim")) + "z"
+    page.goto("assistente/#" + damaged)
+    expect(page.locator("[data-role=notice]")).to_contain_text("as 2 primeiras respostas foram mantidas")
+    expect(page.locator("[data-role=history-list] > li")).to_have_count(2)
 
 
-def test_outcome_links_checklist_macro_copy_and_calculator(page: Page, site_url: str) -> None:
+def test_approval_gates_the_termo_and_the_marks_complete_the_ticket_note(page: Page, site_url: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
-    state = path_to("consultoria-modulo", "totvs")
+    e = engine()
+    state = state_of("ocorrencia", "sim", "sim", "nao-reproduz", "totvs")
+    page.goto("assistente/#" + e.encode(state))
+    expect(page.locator("[data-role=outcome-title]")).to_be_visible(timeout=READY)
+    note = page.locator("[data-role=ticket-note]")
+    copy = page.get_by_role("button", name="Copiar texto da macro")
+    expect(copy).to_be_disabled()
+    expect(note).to_contain_text("Aguardando aprovação")
+    expect(page.get_by_label("Aceite recebido")).to_be_disabled()
+
+    page.get_by_label("Aprovação obtida").check()
+    expect(copy).to_be_enabled()
+    expect(page).to_have_url(re.compile(r"\.1$"))
+    copy.click()
+    clip = page.evaluate(CLIPBOARD)
+    termo = next(m for s in e.recommend(e.mark(state, "aprovacao-maestro", True))["steps"] for m in s["macros"])
+    assert clip["text/plain"] == termo["plain"] and "**" not in clip["text/plain"]
+    assert "<strong>Consultoria do Módulo</strong>" in clip["text/html"]
+
+    page.get_by_label("Aceite recebido").check()
+    expect(note).to_contain_text("Aceite recebido")
+    assert note.inner_text().startswith("[CONSULTORIA DO MODULO]\n")
+    page.get_by_role("button", name="Copiar nota para o ticket").click()
+    expect(page.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
+    assert page.evaluate("navigator.clipboard.readText()") == note.inner_text()
+    page.reload()
+    expect(page.get_by_label("Aceite recebido")).to_be_checked(timeout=READY)
+    page.get_by_label("Aprovação obtida").uncheck()  # taking the approval back takes the Aceite back too
+    expect(page.get_by_label("Aceite recebido")).not_to_be_checked()
+    expect(copy).to_be_disabled()
+
+
+CLIPBOARD = """navigator.clipboard.read().then(async (items) => {
+  const out = {};
+  for (const type of items[0].types) out[type] = await (await items[0].getType(type)).text();
+  return out;
+})"""
+
+
+def test_outcome_links_to_the_criteria_labels_and_the_calculator(page: Page, site_url: str) -> None:
+    state = state_of("emergencia", "totvs")
     expected = engine().recommend(state)
     page.goto("assistente/#" + engine().encode(state))
     expect(page.locator("[data-role=outcome-title]")).to_be_visible(timeout=READY)
-
-    checklist = page.locator("[data-role=prerequisites] input[type=checkbox]")
-    expect(checklist).to_have_count(len(expected["prerequisites"]))
-    expect(page.locator("[data-role=prerequisites]")).to_contain_text("Aprovação do Maestro")
-    checklist.first.check()
-
-    page.get_by_role("button", name="Copiar resumo para o ticket").click()
-    expect(page.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == expected["ticket_note"]
-    assert copied.startswith("[CONSULTORIA DO MODULO]\n")
-
-    page.get_by_role("button", name="Copiar texto da macro").click()
-    termo = next(m for m in expected["macros"] if m["kind"] == "termo")
-    assert page.evaluate("navigator.clipboard.readText()") == termo["body"]
-
+    labels_shown = page.locator("[data-role=outcome] .kb-local")
+    local = [r for r in expected["billing"]["rules"] if r["source"]["kind"] == "local"]
+    assert labels_shown.count() >= len(local) + 1  # the local rules, the payer rule, the proposed macro texts
+    expect(page.locator("[data-role=billing]")).to_contain_text("100% tarifado")
     links = page.locator("[data-role=criteria] a")
     expect(links).to_have_count(len(expected["criteria"]))
     first = expected["criteria"][0]
     links.first.click()
     expect(page).to_have_url(site_url + first["url"])
     expect(page.locator(f"[id='{first['id']}']")).to_have_count(1)
-
     page.go_back()
     page.get_by_role("link", name="Estimar o custo na calculadora").click()
-    expect(page.locator("#dt-mode")).to_have_value("consultoria-modulo")
+    expect(page.locator("#dt-mode")).to_have_value("consultoria-telefonica")
     expect(page.locator("#dt-audience")).to_have_value("totvs")
     expect(page.locator("[data-role=payer]")).to_have_text("Unidade/Franquia", timeout=READY)
 
@@ -294,7 +343,7 @@ def test_pages_without_a_wizard_never_download_pyodide(page: Page) -> None:
     for path in ("", "tabela-de-decisao/", "modos/consultoria-modulo/"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
-    assert not [u for u in requested if "pyodide" in u or "/assets/app/" in u]
+    assert not [u for u in requested if "pyodide" in u or u.endswith(("/worker.js", "/client.js", "/wizard.js"))]
 
 
 # -- when Pyodide cannot start --------------------------------------------------
@@ -351,6 +400,24 @@ def test_fallback_when_the_download_fails(tolerant: BrowserContext) -> None:
     page.route("**/assets/pyodide/python_stdlib.zip", lambda route: route.abort())
     page.goto("assistente/")
     expect_fallback(page, "o carregamento falhou")
+
+
+def test_without_the_engine_the_first_answer_opens_the_table_where_it_leads(tolerant: BrowserContext) -> None:
+    """#15: the static first question led to the top of the decision table."""
+    tolerant.add_init_script("delete window.WebAssembly")
+    page = tolerant.new_page()
+    page.goto("assistente/")
+    expect(page.get_by_role("alert").filter(has_text="Não foi possível iniciar")).to_be_visible(timeout=READY)
+    first = engine().g.questions[engine().g.start]
+    option = first.option("registros-gravados")
+    page.get_by_role("radio", name=option.label, exact=True).check()
+    page.get_by_role("button", name="Próxima").click()
+    expect(page).to_have_url(re.compile(r"tabela-de-decisao/\?pergunta=q-situacao&resposta=registros-gravados"))
+    row = page.locator(f"tr[data-key='{first.id}.{option.id}']")
+    expect(row).to_be_visible()
+    expect(page.locator(f"tr[data-key='{first.id}.duvida']")).to_be_hidden()
+    expect(page.locator("#q-registros")).to_be_visible()
+    expect(page.locator("#q-atualizacoes")).to_be_hidden()
 
 
 def test_fallback_when_loading_takes_too_long(tolerant: BrowserContext) -> None:

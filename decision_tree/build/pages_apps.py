@@ -23,6 +23,11 @@ def _typed(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def _typed_money(value: Decimal) -> str:
+    """Money as a person types it: at least the centavos (3,00), more digits only if set."""
+    return _typed(value) if value.as_tuple().exponent < -2 else format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
+
+
 def wizard_page(g: Guidelines) -> str:
     first = view(Engine(g), State())
     return render("wizard.md.j2", "assistente.md", first=first, question=first["question"])
@@ -38,8 +43,8 @@ def calculator_page(bundle: dict[str, Any], g: Guidelines) -> str:
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
     return render(
         "calculator.md.j2", "calculadora.md", modes=modes, default_mode=default,
-        audiences=[{"id": a.id, "title": a.title, "short": a.title.split(" (")[0]} for a in g.audiences.values()],
-        minutes=str(b.modes[default].minimum or 1), rate=_typed(b.reference_rate), rate_source=b.rate_per_minute.source.to_dict(),
+        audiences=[{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
+        minutes=str(b.modes[default].minimum or 1), rate=_typed_money(b.reference_rate), rate_source=b.rate_per_minute.source.to_dict(),
         taxes=[{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], taxes_source=b.taxes_source.to_dict(),
         waiver_text=waiver.text if waiver else "",
     )

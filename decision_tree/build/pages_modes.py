@@ -90,7 +90,7 @@ def _macro_tabs(g: Guidelines, mode: Mode, page: str) -> list[dict[str, Any]]:
             if billing.payers and billing.payers.source.local:
                 about += " (não consta na diretriz)"
         tabs.append({
-            "label": audience.title.split(" (")[0], "about": about,
+            "label": audience.short, "about": about,
             "macros": [{"title": m.title, "kind_title": g.macro_kinds[m.kind], "link": relative_md(page, f"macros/{m.id}.md")}
                        for m in macros],
         })

@@ -101,7 +101,7 @@ def edge_label(g: Guidelines, e: Engine, o: Option) -> str:
     """What an arrow says: who requests (with the Termo and the payer), the criteria it establishes, or the answer."""
     facts = _audience_facts(g, e, o)
     if facts["audience"]:
-        parts = [facts["audience"].title.split(" (")[0]]
+        parts = [facts["audience"].short]
         if facts["termo"]:
             parts.append("Termo: " + facts["termo"].title.split(" - ")[-1])
         if facts["payer"]:

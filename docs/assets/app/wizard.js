@@ -71,6 +71,13 @@ function mountWizard(app) {
       return;
     }
     const view = answer.view;
+    if (answer.error && request.op === "view" && (current.question || current.outcome)) {
+      // A bad or stale link while the wizard shows a valid state: say so, keep the answers on screen.
+      notice.hidden = false;
+      notice.textContent = "Este endereço do assistente não pôde ser aplicado; as respostas atuais foram mantidas.";
+      history.replaceState(history.state, "", `${location.pathname}${location.search}#${current.state}`);
+      return;
+    }
     notice.hidden = !answer.error;
     notice.textContent = answer.error || "";
     const url = `${location.pathname}${location.search}#${view.state}`;

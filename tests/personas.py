@@ -1,0 +1,200 @@
+"""People in real situations, one per criterion of the guideline, and the answers they give.
+
+Written from the situation first: each answer is chosen because it is TRUE for
+the situation (the comment says why), never to steer the wizard. The expected
+result is what the guideline says for that situation. tests/test_personas.py
+walks them through the engine; tests/test_wizard_browser.py walks a sample
+through the real page.
+
+Each answer is (question id, option id): the test checks that the wizard asks
+exactly that question at that point, so a persona also proves that nobody is
+asked something that does not apply to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODULO_TERMO = {
+    "cliente-final": "modulo-termo-cliente-final",
+    "totvs": "modulo-termo-totvs",
+    "ams": "modulo-termo-ams",
+}
+
+
+@dataclass(frozen=True)
+class Persona:
+    name: str
+    situation: str
+    answers: tuple[tuple[str, str], ...]
+    mode: str
+    criteria: tuple[str, ...]  # the criteria the outcome must cite (it may cite more)
+    macro: str | None  # the Termo (or None in Suporte Padrão)
+
+
+PERSONAS = (
+    # -- Suporte Padrão ------------------------------------------------------------
+    Persona(
+        "duvida-pontual",
+        "O cliente pergunta como configurar o parâmetro que permite estoque negativo. Não há erro nenhum.",
+        (("q-situacao", "duvida"),),  # a one-off question, nothing to analyse
+        "suporte-padrao", ("sp-duvida-pontual",), None,
+    ),
+    Persona(
+        "inconsistencia-de-produto",
+        "O ICMS da nota de saída sai errado. O ambiente do cliente está atualizado, os parâmetros foram conferidos "
+        "com ele, e o Suporte reproduz o mesmo erro na base padrão atualizada.",
+        (
+            ("q-situacao", "ocorrencia"),  # an error in a routine in use; none of the special situations
+            ("q-atualizacoes", "sim"),  # the environment is updated
+            ("q-parametros", "sim"),  # the parameters were checked with the client
+            ("q-simulacao", "reproduz"),  # the Suporte reproduces it in the standard environment
+        ),
+        "suporte-padrao", ("sp-inconsistencia-produto",), None,
+    ),
+    # -- Consultoria do Módulo -----------------------------------------------------------
+    Persona(
+        "ocorrencia-isolada",
+        "O encerramento do período do ativo fixo falha. Ambiente atualizado, parâmetros validados; o Suporte simulou "
+        "na base padrão atualizada e não reproduz; a origem do problema não foi identificada. Quem abriu é o próprio cliente.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "nao-reproduz"),  # not reproduced; happens only at the client; origin unknown
+            ("q-publico-modulo", "cliente-final"),  # the client opened the ticket
+        ),
+        "consultoria-modulo", ("modulo-ocorrencia-isolada", "modulo-analise-pontual"), MODULO_TERMO["cliente-final"],
+    ),
+    Persona(
+        "consultor-nao-simula",
+        "Um consultor de Unidade Franqueada atende o cliente: um cálculo da folha diverge só no cliente; na base local "
+        "do consultor não acontece. Ambiente do cliente atualizado, parâmetros validados.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "consultor-nao-simula"),  # the consultant does not reproduce it locally
+            ("q-publico-modulo", "totvs"),  # a franchise-unit consultant requests it
+        ),
+        "consultoria-modulo", ("modulo-consultor-nao-simula",), MODULO_TERMO["totvs"],
+    ),
+    Persona(
+        "cadastro-gravado",
+        "Um consultor AMS relata que a inclusão de pedido de venda dá erro só com o TES 501, já gravado; com um TES "
+        "novo, não. O Suporte analisou o cadastro e não achou o que ele tem de particular.",
+        (
+            ("q-situacao", "registros-gravados"),  # only with records already saved, not with a new one
+            ("q-registros", "inconsistencia"),  # a possible inconsistency with that record; the Suporte found nothing
+            ("q-publico-modulo", "ams"),  # an AMS consultant requests it
+        ),
+        "consultoria-modulo", ("modulo-cadastro-gravado",), MODULO_TERMO["ams"],
+    ),
+    Persona(
+        "apendar-tabelas",
+        "O Suporte executou o processo informado na base padrão e só reproduziu o erro depois de apendar as tabelas "
+        "do cliente. Ambiente atualizado, parâmetros validados.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "apendar"),  # reproduced only with the client's tables appended
+            ("q-publico-modulo", "cliente-final"),
+        ),
+        "consultoria-modulo", ("modulo-apendar-tabelas",), MODULO_TERMO["cliente-final"],
+    ),
+    Persona(
+        "dicionario-alterado",
+        "Com o Dicionário de Dados padrão do Portal o erro some, mas o cliente tem muitas customizações, não sabe qual "
+        "delas causa o problema e não pode trabalhar com o dicionário padrão.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "dicionario"),  # does not happen with the standard dictionary; the client cannot use it
+            ("q-publico-modulo", "cliente-final"),
+        ),
+        "consultoria-modulo", ("modulo-dicionario-alterado",), MODULO_TERMO["cliente-final"],
+    ),
+    Persona(
+        "erro-intermitente",
+        "Um erro aparece de vez em quando na baixa de títulos; não se consegue reproduzir sob demanda e será preciso "
+        "pôr conouts nas rotinas para achar a origem.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "intermitente"),  # intermittent: conouts are needed
+            ("q-publico-modulo", "cliente-final"),
+        ),
+        "consultoria-modulo", ("modulo-erro-intermitente",), MODULO_TERMO["cliente-final"],
+    ),
+    Persona(
+        "cliente-confirma",
+        "O Suporte ainda não simulou. O cliente diz que fez os procedimentos que o Suporte indicou, validou os itens da "
+        "documentação e testou numa base atualizada e padrão, com os dicionários padrão: o problema continua.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),  # he tested on an updated base: the environment is updated
+            ("q-parametros", "sim"),
+            ("q-simulacao", "nao-simulada"),  # the Suporte itself has not simulated it yet
+            ("q-confirmacoes", "sim"),  # the client confirms the three things
+            ("q-publico-modulo", "cliente-final"),
+        ),
+        "consultoria-modulo",
+        ("modulo-confirma-procedimentos", "modulo-confirma-documentacao", "modulo-confirma-reproducao"),
+        MODULO_TERMO["cliente-final"],
+    ),
+    # -- Consultoria Telefônica ----------------------------------------------------------
+    Persona(
+        "emergencia",
+        "É o fim do mês e o faturamento do cliente está parado. Os parâmetros já foram validados, mas ele não pode "
+        "aguardar o prazo de atendimento do Suporte Padrão.",
+        (
+            ("q-situacao", "emergencia"),  # an emergency comes first, whatever else is true
+            ("q-publico-telefonica", "cliente-final"),
+        ),
+        "consultoria-telefonica", ("telefonica-emergencial",), "telefonica-termo",
+    ),
+    Persona(
+        "sem-equipe-ti",
+        "Um cliente pequeno, sem TI: o Suporte indicou rodar o compatibilizador, ninguém lá sabe fazer isso e ele pede "
+        "que alguém acesse a máquina e faça junto.",
+        (
+            ("q-situacao", "sem-equipe-ti"),  # no IT team to perform the procedures; remote access needed
+            ("q-publico-telefonica", "cliente-final"),
+        ),
+        "consultoria-telefonica", ("telefonica-sem-equipe-ti",), "telefonica-termo",
+    ),
+    Persona(
+        "funcionalidade-nao-implantada",
+        "O cliente quer começar a usar a gestão de contratos, que nunca foi implantada nele, e pede ajuda para configurá-la.",
+        (
+            ("q-situacao", "funcionalidade"),  # a feature never homologated nor implanted for him
+            ("q-publico-telefonica", "cliente-final"),
+        ),
+        "consultoria-telefonica", ("telefonica-funcionalidade-nao-implantada",), "telefonica-termo",
+    ),
+    Persona(
+        "ambiente-desatualizado",
+        "Um consultor AMS atende um cliente numa release antiga, que não tem como atualizar tudo agora; para o erro "
+        "relatado não existe patch de correção específico.",
+        (
+            ("q-situacao", "ocorrencia"),  # an error in a routine in use
+            ("q-atualizacoes", "sem-condicoes"),  # outdated, cannot update fully, no specific patch
+            ("q-publico-telefonica", "ams"),
+        ),
+        "consultoria-telefonica", ("telefonica-ambiente-desatualizado",), "telefonica-termo",
+    ),
+    Persona(
+        "registros-a-mapear",
+        "O erro só acontece com notas antigas, já gravadas; com uma nota nova não acontece. O cliente quer entender o "
+        "que essas notas têm de diferente.",
+        (
+            ("q-situacao", "registros-gravados"),  # only with saved records, not with a new one
+            ("q-registros", "mapear"),  # the client wants to map the records' particularities
+            ("q-publico-telefonica", "cliente-final"),
+        ),
+        "consultoria-telefonica", ("telefonica-registros-gravados",), "telefonica-termo",
+    ),
+)
