@@ -51,6 +51,8 @@ def check_sources(ctx: Ctx) -> None:
             continue
         values = _values(ctx, display, path)
         if values is not None and source == "guideline":
+            if not set(placeholders(quote)) <= values.keys():
+                continue  # an unknown placeholder: check_placeholders reports it (filling would fail)
             quote = fill(quote, values)
         if not ctx.guideline.find(quote):
             line = line_of(source, "guideline") if isinstance(source, Mapping) else line_of(item, "source")
