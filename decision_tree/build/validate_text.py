@@ -88,7 +88,7 @@ def check_macro_texts(ctx: Ctx) -> None:
     unconfirmed = clause_is_local and not partial["source"].get("confirmed", False)
     clause = " ".join(partial["clause"].split()).rstrip(".").casefold()
     for display, data in ctx.macro_files:
-        if not ctx.guideline.find(data["title"]):
+        if not ctx.guideline.has_line(data["title"]):
             ctx.add(line_of(data, "title"), f"the title is not one of the macro titles of the guideline ({GUIDELINE_FILE})",
                     "use the title exactly as the guideline writes it", display)
         body = " ".join(data["body"]["text"].split()).casefold()
