@@ -80,8 +80,8 @@ def assert_reported(found: list[str], path: str, line: int, text: str) -> None:
     assert hits, f"expected {path}:{line}: …{text}… among:\n" + "\n".join(found)
 
 
-def test_the_corpus_covers_at_least_18_cases() -> None:
-    assert len(CASES) >= 18
+def test_the_corpus_covers_at_least_88_cases() -> None:
+    assert len(CASES) >= 88
     for case in CASES:
         assert case.expects, f"{case.file.name} has no '# expect:' line"
         prefix = case.name.split("--")[0]
@@ -126,6 +126,12 @@ def test_a_missing_guideline_text_is_reported(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     (root / GUIDELINE_TEXT).unlink()
     assert_reported(messages(root), GUIDELINE_TEXT, 1, "the original guideline is missing or not UTF-8; restore it")
+
+
+def test_a_contradiction_is_reported_once_not_once_per_path(tmp_path: Path) -> None:
+    # the clash is on three paths (one per audience after it): one message, with the first path
+    found = messages(make_root(tmp_path, next(c for c in CASES if c.name == "guidelines--contradicting-criteria")))
+    assert len([m for m in found if "contradicts" in m]) == 1
 
 
 @pytest.mark.parametrize("name", ["guidelines.schema.json", "macro.schema.json", "provenance.schema.json"])
