@@ -3,8 +3,9 @@
 Each file in tests/fixtures/invalid/ is one broken case (see the README there):
 its `# expect: <path>:<line>: <message>` header lines say what `validate` must
 report, and `# target:` where a macro case goes. A case runs on a copy of the
-repository's sources in which decision_tree/guidelines.yml is the small valid
-base--guidelines.yml (or the broken guidelines--<case>.yml itself).
+repository's sources (the real macros and the guideline text, decision_tree/diretriz.txt)
+in which decision_tree/guidelines.yml is the small valid base--guidelines.yml (or the
+broken guidelines--<case>.yml itself).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
 BASE = FIXTURES / "base--guidelines.yml"
 GUIDELINES = "decision_tree/guidelines.yml"
+GUIDELINE_TEXT = "decision_tree/diretriz.txt"  # the original guideline: quoted passages are checked against it
 MESSAGE = re.compile(r"^[^:]+:\d+: .+; .+$")
 
 
@@ -58,6 +60,7 @@ def make_root(tmp: Path, *cases: Case) -> Path:
     """A copy of the repository's sources, on the base guidelines, with `cases` dropped in."""
     (tmp / "decision_tree").mkdir(parents=True)
     shutil.copytree(ROOT / "macros", tmp / "macros")
+    shutil.copyfile(ROOT / GUIDELINE_TEXT, tmp / GUIDELINE_TEXT)
     shutil.copyfile(BASE, tmp / GUIDELINES)
     for case in cases:
         shutil.copyfile(case.file, tmp / case.target)
@@ -77,8 +80,8 @@ def assert_reported(found: list[str], path: str, line: int, text: str) -> None:
     assert hits, f"expected {path}:{line}: …{text}… among:\n" + "\n".join(found)
 
 
-def test_the_corpus_covers_at_least_18_cases() -> None:
-    assert len(CASES) >= 18
+def test_the_corpus_covers_at_least_88_cases() -> None:
+    assert len(CASES) >= 88
     for case in CASES:
         assert case.expects, f"{case.file.name} has no '# expect:' line"
         prefix = case.name.split("--")[0]
@@ -119,12 +122,30 @@ def test_the_semantic_checks_wait_for_the_schema(tmp_path: Path) -> None:
     assert len(found) == 1 and found[0].startswith("macros/telefonica-ticket-pendente.yml:")
 
 
-@pytest.mark.parametrize("name", ["guidelines.schema.json", "macro.schema.json"])
+def test_a_missing_guideline_text_is_reported(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    (root / GUIDELINE_TEXT).unlink()
+    assert_reported(messages(root), GUIDELINE_TEXT, 1, "the original guideline is missing or not UTF-8; restore it")
+
+
+def test_a_contradiction_is_reported_once_not_once_per_path(tmp_path: Path) -> None:
+    # the clash is on three paths (one per audience after it): one message, with the first path
+    found = messages(make_root(tmp_path, next(c for c in CASES if c.name == "guidelines--contradicting-criteria")))
+    assert len([m for m in found if "contradicts" in m]) == 1
+
+
+@pytest.mark.parametrize("name", ["guidelines.schema.json", "macro.schema.json", "provenance.schema.json"])
 def test_the_schemas_are_draft_2020_12_with_descriptions(name: str) -> None:
     schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["description"] and schema["additionalProperties"] is False
+    assert schema["description"]
+    if name == "provenance.schema.json":
+        # definitions shared by the other schemas ($ref), not the schema of a file
+        assert "additionalProperties" not in schema and {"source", "local", "text"} <= schema["$defs"].keys()
+        assert schema["$defs"]["source"]["description"]
+    else:
+        assert schema["additionalProperties"] is False
 
 
 def test_every_source_references_its_schema_for_the_editor() -> None:

@@ -32,11 +32,16 @@ class GuidelineText:
 
     def __init__(self, text: str):
         self._text = _normal(text)
+        self._lines = {" ".join(unicodedata.normalize("NFC", line).split()) for line in text.splitlines()}
 
     def find(self, passage: str) -> bool:
         """Is `passage` (spacing, quotes, case and final punctuation aside) a part of the guideline?"""
         words = _normal(passage).rstrip(".;:, ")
         return bool(words) and words in self._text
+
+    def has_line(self, text: str) -> bool:
+        """Is `text` exactly (spacing aside) a whole line of the guideline, such as a macro title?"""
+        return " ".join(unicodedata.normalize("NFC", text).split()) in self._lines
 
 
 def quote_of(item: Mapping[str, Any]) -> str | None:

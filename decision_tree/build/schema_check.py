@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
 from .sources import line_of
@@ -59,6 +58,27 @@ def _where(path: list[Any]) -> str:
     return f"{out}: " if out else ""
 
 
+def _nearest_alternative(error: ValidationError) -> list[ValidationError]:
+    """The errors of the one mapping alternative of a `oneOf` that has some of the value's keys and
+    the fewest errors (best_match would pick the `const: guideline` alternative every time); empty
+    when no alternative is clearly the one meant (then the generic message lists the shapes)."""
+    by_alternative: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        by_alternative.setdefault(sub.schema_path[0], []).append(sub)
+
+    def has_a_key(subs: list[ValidationError]) -> bool:
+        unknown = {k for s in subs if s.validator == "additionalProperties" and not s.relative_path
+                   for k in s.instance if k not in s.schema.get("properties", {})}
+        return bool(set(error.instance) - unknown)
+
+    meant = sorted((subs for subs in by_alternative.values()
+                    if not any(s.validator in ("const", "type") and not s.relative_path for s in subs) and has_a_key(subs)),
+                   key=len)
+    if not meant or (len(meant) > 1 and len(meant[0]) == len(meant[1])):
+        return []
+    return meant[0]
+
+
 def _schema_messages(display: str, data: Any, error: ValidationError) -> list[str]:
     path = list(error.absolute_path)
     parent = data
@@ -67,9 +87,9 @@ def _schema_messages(display: str, data: Any, error: ValidationError) -> list[st
     line = line_of(parent, path[-1]) if path else line_of(data)
     where, kind, value, schema = _where(path), error.validator, error.instance, error.schema
     if kind == "oneOf" and path and path[-1] == "source":
-        closest = best_match(error.context) if isinstance(value, dict) and error.context else None
-        if closest is not None and closest.validator not in ("oneOf", "const", "type"):
-            return _schema_messages(display, data, closest)  # e.g. a local source without its owner
+        nearest = _nearest_alternative(error) if isinstance(value, dict) else []
+        if nearest:  # e.g. a local source without its owner
+            return [message for sub in nearest for message in _schema_messages(display, data, sub)]
         return [f"{display}:{line}: {where}{_show(value)} is not a valid source; {SOURCE_FIX}"]
     if "propertyNames" in error.schema_path:
         mapping = parent[path[-1]] if path else data

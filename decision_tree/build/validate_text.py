@@ -4,7 +4,7 @@ local rule that is not confirmed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .provenance import fill, mode_values, placeholders, quote_of, sourced, ticket_values
@@ -51,6 +51,8 @@ def check_sources(ctx: Ctx) -> None:
             continue
         values = _values(ctx, display, path)
         if values is not None and source == "guideline":
+            if not set(placeholders(quote)) <= values.keys():
+                continue  # an unknown placeholder: check_placeholders reports it (filling would fail)
             quote = fill(quote, values)
         if not ctx.guideline.find(quote):
             line = line_of(source, "guideline") if isinstance(source, Mapping) else line_of(item, "source")
@@ -62,20 +64,32 @@ def check_sources(ctx: Ctx) -> None:
                     "(source: {local: \"…\", owner: …})", display)
 
 
+def _strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+    """(path of its holder, holder, key) of every string in `data`: texts, labels, questions, titles…"""
+    pairs = data.items() if isinstance(data, Mapping) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in pairs:
+        if isinstance(value, str):
+            yield path, data, key
+        else:
+            yield from _strings(value, (*path, key))
+
+
 def check_placeholders(ctx: Ctx) -> None:
-    """`{name}` only in billing texts and macro bodies, and only the names that are filled."""
-    for display, path, item in _items(ctx):
-        for key in ("text", "clause"):
-            text = item.get(key)
-            names = placeholders(text) if isinstance(text, str) else []
+    """`{name}` only in billing texts and macro bodies (a sourced item's text), and only the names that are filled.
+
+    Every string is looked at: a placeholder in a question, a label or a title is never filled."""
+    for display, data in [(ctx.path, ctx.g), *ctx.macro_files]:
+        for path, holder, key in _strings(data):
+            names = placeholders(holder[key])
             if not names:
                 continue
-            values = _values(ctx, display, path)
+            sourced_text = isinstance(holder, Mapping) and "source" in holder and key in ("text", "clause")
+            values = _values(ctx, display, path) if sourced_text else None
             allowed = set(values) if values is not None else set()
             for name in names:
                 if name not in allowed:
                     where = f"here (known: {', '.join(sorted(allowed))})" if allowed else "outside billing texts and macro bodies"
-                    ctx.add(line_of(item, key), f"placeholder {{{name}}} is not filled {where}",
+                    ctx.add(line_of(holder, key), f"placeholder {{{name}}} is not filled {where}",
                             "write the text out, or use a known placeholder", display)
 
 
@@ -86,7 +100,7 @@ def check_macro_texts(ctx: Ctx) -> None:
     unconfirmed = clause_is_local and not partial["source"].get("confirmed", False)
     clause = " ".join(partial["clause"].split()).rstrip(".").casefold()
     for display, data in ctx.macro_files:
-        if not ctx.guideline.find(data["title"]):
+        if not ctx.guideline.has_line(data["title"]):
             ctx.add(line_of(data, "title"), f"the title is not one of the macro titles of the guideline ({GUIDELINE_FILE})",
                     "use the title exactly as the guideline writes it", display)
         body = " ".join(data["body"]["text"].split()).casefold()

@@ -149,16 +149,19 @@ def check_audience_before_billed(ctx: Ctx, all_paths: list[list[Any]]) -> None:
 
 
 def check_contradictions(ctx: Ctx, all_paths: list[list[Any]]) -> None:
-    """No path records two criteria that contradict each other."""
+    """No path records two criteria that contradict each other (each clash reported once, with its first path)."""
     against = {(c["id"], other) for c in ctx.g["criteria"] for other in c.get("contradicts", [])}
+    reported: set[tuple[int, str, str]] = set()
     for path in all_paths:
         seen: list[str] = []
         for option in path:
             for i, cid in enumerate(option.get("criteria", [])):
                 clash = next((s for s in seen if (s, cid) in against or (cid, s) in against), None)
-                if clash:
-                    ctx.add(line_of(option["criteria"], i), f"criterion '{cid}' contradicts '{clash}', recorded earlier on the "
-                            f"path {_describe(path)}", "change the answers so that one path never establishes both")
+                line = line_of(option["criteria"], i)
+                if clash and (line, cid, clash) not in reported:
+                    reported.add((line, cid, clash))
+                    ctx.add(line, f"criterion '{cid}' contradicts '{clash}', recorded earlier on the path {_describe(path)}",
+                            "change the answers so that one path never establishes both")
                 seen.append(cid)
 
 
