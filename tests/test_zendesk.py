@@ -377,7 +377,7 @@ def test_sync_reports_server_errors(server):
 
 def test_sync_reports_a_failure_midway_with_what_was_applied(server, monkeypatch):
     posts = {"n": 0}
-    original = zendesk._Client.request
+    original = zendesk.Client.request
 
     def third_post_fails(self, method, url, body=None):
         if method == "POST":
@@ -386,7 +386,7 @@ def test_sync_reports_a_failure_midway_with_what_was_applied(server, monkeypatch
                 server.queued.append((503, {}))
         return original(self, method, url, body)
 
-    monkeypatch.setattr(zendesk._Client, "request", third_post_fails)
+    monkeypatch.setattr(zendesk.Client, "request", third_post_fails)
     with pytest.raises(ZendeskError, match=r"HTTP 503.*\(2 de 6 mudanças já aplicadas\)"):
         run_sync(server, dry_run=False)
     assert len(server.macros) == 2
@@ -440,7 +440,7 @@ def test_sync_cli_takes_credentials_only_from_the_environment(monkeypatch, capsy
 def test_sync_cli_against_the_fake_server(server, monkeypatch, capsys):
     monkeypatch.setenv("ZENDESK_EMAIL", EMAIL)
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
-    monkeypatch.setattr(zendesk, "base_url_for", lambda subdomain: server.base_url)
+    monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa"])
     assert args.func(args) == 0
     assert "Sincronização concluída: 6 criadas, 0 atualizadas." in capsys.readouterr().out
