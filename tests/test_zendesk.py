@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -421,7 +422,8 @@ def test_sync_refuses_a_url_as_subdomain():
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="decision_tree")
-    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), load_macros)
+    p.add_argument("--root", type=Path, default=ROOT)
+    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
     return p
 
 
@@ -458,6 +460,26 @@ def test_export_cli_in_process(tmp_path, capsys):
     assert args.func(args) == 0
     assert "6 macros exportadas" in capsys.readouterr().out
     assert len(list(tmp_path.glob("*.json"))) == 7
+
+
+def test_export_reads_the_macros_of_root(tmp_path, capsys):
+    from decision_tree import cli
+
+    root = tmp_path / "outro"
+    shutil.copytree(ROOT / "macros", root / "macros")
+    (root / "decision_tree").mkdir()
+    for path in (ROOT / "decision_tree").iterdir():
+        if path.is_file() and path.suffix != ".py":
+            shutil.copy(path, root / "decision_tree" / path.name)
+    macro = root / "macros" / "modulo-termo-ams.yml"
+    old = "Envia ao consultor AMS o Termo de Aceite"
+    assert macro.read_text(encoding="utf-8").count(old) == 1
+    macro.write_text(macro.read_text(encoding="utf-8").replace(old, "Descrição só desta cópia,"), encoding="utf-8")
+
+    assert cli.main(["--root", str(root), "export-zendesk", "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    exported = json.loads((tmp_path / "out" / "modulo-termo-ams.json").read_text(encoding="utf-8"))
+    assert exported["description"].startswith("Descrição só desta cópia,")
 
 
 @pytest.mark.cli

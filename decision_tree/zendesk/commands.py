@@ -14,12 +14,13 @@ from .errors import ZendeskError
 from .export import ALL_FILE, DEFAULT_OUT, export_macros
 from .sync import sync
 
+Loader = Callable[[Path], list[dict[str, Any]]]  # the repository root → the bundle's macros
 
-def _load(load_macros: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _load(load_macros: Loader, root: Path) -> list[dict[str, Any]]:
     from decision_tree.build.sources import SourceError
 
     try:
-        return load_macros()
+        return load_macros(root)
     except SourceError as exc:
         raise ZendeskError("as macros do repositório têm problemas:\n" + "\n".join(exc.messages)) from None
 
@@ -29,9 +30,9 @@ def _fail(exc: Exception) -> int:
     return 2
 
 
-def _cmd_export(args: argparse.Namespace, load_macros: Callable[[], list[dict[str, Any]]]) -> int:
+def _cmd_export(args: argparse.Namespace, load_macros: Loader) -> int:
     try:
-        paths = export_macros(_load(load_macros), Path(args.out))
+        paths = export_macros(_load(load_macros, args.root), Path(args.out))
     except ZendeskError as exc:
         return _fail(exc)
     except OSError as exc:
@@ -42,7 +43,7 @@ def _cmd_export(args: argparse.Namespace, load_macros: Callable[[], list[dict[st
     return 0
 
 
-def _cmd_sync(args: argparse.Namespace, load_macros: Callable[[], list[dict[str, Any]]]) -> int:
+def _cmd_sync(args: argparse.Namespace, load_macros: Loader) -> int:
     email_addr = os.environ.get(ENV_EMAIL, "").strip()
     token = os.environ.get(ENV_TOKEN, "").strip()
     try:
@@ -54,13 +55,13 @@ def _cmd_sync(args: argparse.Namespace, load_macros: Callable[[], list[dict[str,
                 f"defina {which} de ambiente {' e '.join(missing)} antes de sincronizar "
                 "(as credenciais nunca vão em argumentos nem em arquivos do repositório)."
             )
-        sync(_load(load_macros), args.subdomain, dry_run=args.dry_run, base_url=base_url, email=email_addr, token=token)
+        sync(_load(load_macros, args.root), args.subdomain, dry_run=args.dry_run, base_url=base_url, email=email_addr, token=token)
     except ZendeskError as exc:
         return _fail(exc)
     return 0
 
 
-def add_subcommands(subparsers: Any, load_macros: Callable[[], list[dict[str, Any]]]) -> None:
+def add_subcommands(subparsers: Any, load_macros: Loader) -> None:
     """Register `export-zendesk` and `sync-zendesk`; each sets `func(args) -> exit code`."""
     export = subparsers.add_parser(
         "export-zendesk",
