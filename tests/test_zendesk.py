@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, run_sync, serve
 
 from decision_tree import zendesk
 from decision_tree.build.markup import render_markdown
 from decision_tree.zendesk import ZendeskError, export_macros, macro_to_zendesk, sync
-
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "schemas" / "zendesk-macro.schema.json").read_text(encoding="utf-8"))
-REGISTRY = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))
 
 # The six macro titles exactly as the guideline (seed) names them.
 SEED_TITLES = {
@@ -37,198 +26,19 @@ SEED_TITLES = {
     "CONSULTORIA :: Ticket pendente para o cliente",
     "CONSULTORIA :: Finalização do atendimento",
 }
-EMAIL = "agente@example.com"
-TOKEN = "token-de-teste"
-
-
-def validator(definition: str | None = None) -> Draft202012Validator:
-    ref = SCHEMA["$id"] + (f"#/$defs/{definition}" if definition else "")
-    return Draft202012Validator({"$ref": ref}, registry=REGISTRY)
-
-
-def errors(instance: Any, definition: str | None = None) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(definition).iter_errors(instance)]
-
-
-def load_macros() -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "macros").glob("*.yml"))]
-
-
-# ----------------------------------------------------------------- fake Zendesk
-
-
-class FakeZendesk:
-    """In-memory macros behind GET/POST /api/v2/macros and PUT /api/v2/macros/{id}."""
-
-    def __init__(self) -> None:
-        self.macros: dict[int, dict[str, Any]] = {}
-        self.next_id = 1000
-        self.page_size = 2  # small, so listing needs next_page
-        self.requests: list[tuple[str, str]] = []
-        self.violations: list[str] = []
-        self.queued: list[tuple[int, dict[str, str]]] = []  # forced (status, headers) replies
-        self.next_page_base: str | None = None
-        self.base_url = ""
-        self.lock = threading.Lock()
-
-    def add(self, macro: dict[str, Any]) -> int:
-        macro_id = self.next_id
-        self.next_id += 1
-        self.macros[macro_id] = {
-            "id": macro_id,
-            "url": f"{self.base_url}/api/v2/macros/{macro_id}.json",
-            "active": True,
-            "default": False,
-            "position": 10000 + macro_id,
-            "restriction": None,
-            "description": None,
-            "created_at": "2026-11-28T12:00:00Z",
-            "updated_at": "2026-11-28T12:00:00Z",
-            **macro,
-            "raw_title": macro["title"],
-        }
-        return macro_id
-
-    def writes(self) -> list[tuple[str, str]]:
-        return [r for r in self.requests if r[0] in ("POST", "PUT")]
-
-
-def make_handler(state: FakeZendesk) -> type[BaseHTTPRequestHandler]:
-    expected_auth = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def violation(self, message: str) -> None:
-            state.violations.append(f"{self.command} {self.path}: {message}")
-            self.reply(400, {"error": "InvalidRequest", "description": message})
-
-        def common(self) -> bool:
-            with state.lock:
-                state.requests.append((self.command, self.path))
-                forced = state.queued.pop(0) if state.queued else None
-            if self.headers.get("Authorization") != expected_auth:
-                self.reply(401, {"error": "Couldn't authenticate you"})
-                return False
-            if forced:
-                status, headers = forced
-                self.reply(status, {"error": f"forced {status}"}, headers)
-                return False
-            return True
-
-        def body(self) -> Any:
-            if not self.headers.get("Content-Type", "").startswith("application/json"):
-                self.violation("Content-Type must be application/json")
-                return None
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                self.violation("body is not JSON")
-                return None
-            problems = errors(data, "macroRequest")
-            if problems:
-                self.violation("; ".join(problems))
-                return None
-            return data
-
-        def do_GET(self) -> None:
-            if not self.common():
-                return
-            url = urllib.parse.urlsplit(self.path)
-            if url.path != "/api/v2/macros":
-                self.reply(404, {"error": "InvalidEndpoint"})
-                return
-            query = urllib.parse.parse_qs(url.query)
-            per_page = int(query.get("per_page", ["100"])[0])
-            page = int(query.get("page", ["1"])[0])
-            if not 1 <= per_page <= 100 or page < 1:
-                self.violation("per_page must be 1..100 and page >= 1")
-                return
-            size = min(per_page, state.page_size)
-            items = [state.macros[k] for k in sorted(state.macros)]
-            chunk = items[(page - 1) * size : page * size]
-            base = state.next_page_base or state.base_url
-            more = page * size < len(items)
-            body = {
-                "macros": chunk,
-                "next_page": f"{base}/api/v2/macros?page={page + 1}&per_page={per_page}" if more else None,
-                "previous_page": None,
-                "count": len(items),
-            }
-            assert not errors(body, "macrosResponse")
-            self.reply(200, body)
-
-        def do_POST(self) -> None:
-            if not self.common():
-                return
-            if self.path != "/api/v2/macros":
-                self.reply(404, {"error": "InvalidEndpoint"})
-                return
-            data = self.body()
-            if data is None:
-                return
-            with state.lock:
-                macro_id = state.add(data["macro"])
-            self.reply(201, {"macro": state.macros[macro_id]})
-
-        def do_PUT(self) -> None:
-            if not self.common():
-                return
-            prefix = "/api/v2/macros/"
-            tail = self.path[len(prefix) :] if self.path.startswith(prefix) else ""
-            if not tail.isdigit() or int(tail) not in state.macros:
-                self.reply(404, {"error": "RecordNotFound"})
-                return
-            data = self.body()
-            if data is None:
-                return
-            with state.lock:
-                state.macros[int(tail)].update(data["macro"], updated_at="2026-11-29T12:00:00Z")
-            self.reply(200, {"macro": state.macros[int(tail)]})
-
-    return Handler
 
 
 @pytest.fixture
 def server():
-    state = FakeZendesk()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    httpd.daemon_threads = True
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serve() as state:
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert state.violations == [], "requests that break the schema"
 
 
-def run_sync(state: FakeZendesk, *, dry_run: bool, token: str = TOKEN, macros=None):
-    lines: list[str] = []
-    plan = sync(
-        macros if macros is not None else load_macros(),
-        "teste",
-        dry_run=dry_run,
-        base_url=state.base_url,
-        email=EMAIL,
-        token=token,
-        out=lines.append,
-    )
-    return plan, "\n".join(lines)
+@pytest.fixture
+def other():
+    """A second server, standing for another host."""
+    with serve() as state:
+        yield state
 
 
 # --------------------------------------------------------------------- export
