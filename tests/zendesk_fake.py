@@ -117,7 +117,8 @@ def make_handler(state: FakeZendesk) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            time.sleep(self.delay)
+            if self.delay:
+                time.sleep(self.delay)
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -128,6 +128,18 @@ def print_plan(plan: Plan, out: Out) -> None:
     out(f"Resumo: {len(plan.creates)} a criar, {len(plan.updates)} a atualizar, {len(plan.unchanged)} sem mudança.")
 
 
+def _applied(done: int, total: int, item: PlanItem, unknown: bool) -> str:
+    """How much of the plan is on the instance after a failure at `item`."""
+    summary = f"{done} de {total} mudanças já aplicadas"
+    if not unknown:
+        return summary
+    what = f'da criação de "{item.title}"' if item.action == "create" else f'da atualização de #{item.remote_id} "{item.title}"'
+    return (
+        f"{summary}; o resultado {what}, que estava em andamento, é desconhecido: confira essa macro no Zendesk. "
+        "Rodar a sincronização de novo é seguro: ela associa as macros pelo título e só aplica o que ainda difere"
+    )
+
+
 def sync(
     macros: list[dict[str, Any]],
     subdomain: str,
@@ -158,14 +170,14 @@ def sync(
     for done, item in enumerate(todo):
         try:
             if item.action == "create":
-                resp = client.request("POST", f"{base_url}/api/v2/macros", {"macro": item.payload})
-                item.remote_id = (resp.get("macro") or {}).get("id")
+                item.remote_id = client.create(item.payload)["id"]
                 out(f"  criada #{item.remote_id}: {item.title}")
             else:
-                client.request("PUT", f"{base_url}/api/v2/macros/{item.remote_id}", {"macro": item.payload})
+                assert item.remote_id is not None
+                client.update(item.remote_id, item.payload)
                 out(f"  atualizada #{item.remote_id}: {item.title}")
         except ZendeskError as exc:
-            raise ZendeskError(f"{exc} ({done} de {len(todo)} mudanças já aplicadas)") from None
+            raise ZendeskError(f"{exc} ({_applied(done, len(todo), item, exc.outcome_unknown)})") from None
     plan.applied = True
     out(f"Sincronização concluída: {len(plan.creates)} criadas, {len(plan.updates)} atualizadas.")
     return plan
