@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, run_sync, serve
+from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, serve
 
 from decision_tree import zendesk
 from decision_tree.build.markup import render_markdown
@@ -73,21 +73,43 @@ def test_export_writes_one_valid_file_per_macro_and_one_with_all(tmp_path):
         assert actions["status"] == source["zendesk"]["status"]
         assert actions["current_tags"] == " ".join(source["zendesk"]["tags"])
         assert actions["comment_mode_is_public"] == ("true" if source["zendesk"]["public"] else "false")
-        assert actions["comment_value_html"] == render_markdown(source["body"])
+        assert actions["comment_value_html"] == render_markdown(source["body"]["text"])
         assert "<p>" in actions["comment_value_html"]
 
 
 def test_export_escapes_raw_html_like_the_site():
     macro = load_macros()[0]
-    macro["body"] = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
+    macro["body"]["text"] = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
     html = {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}["comment_value_html"]
     assert "<script" not in html and "<div" not in html
     assert "&lt;script&gt;" in html and "<strong>negrito</strong>" in html
 
 
+def test_export_sends_official_texts_verbatim():
+    macro = load_macros()[0]
+    official_html = '<p>Olá,&nbsp;{{ticket.requester.first_name}}</p><div class="x">texto <b>oficial</b></div>'
+    macro["body"] = {"format": "html", "text": official_html, "source": {"kind": "zendesk", "id": 5, "imported": "2026-11-29"}}
+    assert {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}["comment_value_html"] == official_html
+    macro["body"] = {"format": "text", "text": "Texto simples\n", "source": {"kind": "zendesk", "id": 5, "imported": "2026-11-29"}}
+    actions = {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}
+    assert actions["comment_value"] == "Texto simples\n" and "comment_value_html" not in actions
+    assert errors(macro_to_zendesk(macro)) == []
+
+
+def test_a_body_given_as_plain_text_is_a_markdown_proposal():
+    """The bundle before provenance (body: str) still exports, as a proposal."""
+    macro = load_macros()[0]
+    legacy = dict(macro, body="**Olá**")
+    assert macro_to_zendesk(legacy)["actions"][0] == {"field": "comment_value_html", "value": "<p><strong>Olá</strong></p>"}
+    assert zendesk.export.is_official(legacy) is False
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        (lambda m: m["body"].update(format="rtf"), "'body.format' deve ser markdown, html, text"),
+        (lambda m: m["body"].update(text="  \n"), "'body.text' deve ser um texto não vazio"),
+        (lambda m: m.update(body=None), "'body.format'"),
         (lambda m: m["zendesk"].update(status="new"), "zendesk.status 'new' não é aceito"),
         (lambda m: m["zendesk"].update(tags=["Com Espaço"]), "zendesk.tags"),
         (lambda m: m.pop("body"), "falta o campo 'body'"),
@@ -146,6 +168,74 @@ def test_sync_plans_first_creates_and_updates_then_plans_no_change(server):
     assert len(plan.unchanged) == len(macros)
     assert len(server.writes()) == writes_before
     assert "Nada a fazer" in out
+
+
+def test_sync_never_sends_a_proposal_unless_told(server):
+    macros = load_macros()  # every body is a proposal (source: local)
+    stale = macro_to_zendesk(macros[0])
+    stale["actions"][0]["value"] = "<p>texto antigo</p>"
+    stale_id = server.add(stale)
+
+    plan, out = run_sync(server, dry_run=False, macros=macros)
+    assert server.writes() == []
+    assert len(plan.held) == 6 and not plan.creates and not plan.updates
+    assert out.count("! não enviada (o texto é uma proposta deste projeto; use --include-proposals)") == 6
+    assert f"atualizar #{stale_id}" in out and "6 propostas não enviadas" in out
+    assert "Nada a enviar: o que difere são 6 propostas, que só vão com --include-proposals." in out
+
+    plan, out = run_sync(server, dry_run=False, macros=macros, include_proposals=True)
+    assert [r[0] for r in server.writes()].count("POST") == 5
+    assert server.writes().count(("PUT", f"/api/v2/macros/{stale_id}")) == 1
+    assert "(proposta, enviada por --include-proposals)" in out
+
+
+def test_sync_sends_official_bodies_and_holds_proposals_in_the_same_run(server):
+    macros = load_macros()
+    mixed = official(macros[:2]) + macros[2:]
+    plan, out = run_sync(server, dry_run=False, macros=mixed)
+    assert len(plan.creates) == 2 and len(plan.held) == 4
+    assert [r[0] for r in server.writes()] == ["POST", "POST"]
+    assert "Sincronização concluída: 2 criadas, 0 atualizadas; 4 propostas não enviadas." in out
+
+
+def test_the_plan_shows_the_text_diff_and_the_changed_settings(server):
+    macros = official(load_macros())
+    remote = macro_to_zendesk(macros[0])
+    remote["description"] = "Descrição antiga"
+    remote["actions"] = [
+        {"field": "comment_value_html", "value": remote["actions"][0]["value"].replace("Atenciosamente", "Abraços")},
+        {"field": "comment_mode_is_public", "value": "false"},
+        {"field": "current_tags", "value": "velha"},
+        {"field": "status", "value": "open"},
+        {"field": "group_id", "value": 42},
+    ]
+    remote_id = server.add(remote)
+    markup_only = macro_to_zendesk(macros[1])
+    markup_only["actions"][0]["value"] = markup_only["actions"][0]["value"].replace("<strong>", "<b>").replace("</strong>", "</b>")
+    server.add(markup_only)
+
+    plan, out = run_sync(server, dry_run=True)
+    lines = out.splitlines()
+    assert f"      --- Zendesk #{remote_id} (texto lido)" in lines
+    assert f"      +++ macros/{macros[0]['id']}.yml (texto lido)" in lines
+    assert "      -Abraços," in lines and "      +Atenciosamente," in lines
+    assert f"      description: Descrição antiga → {macros[0]['zendesk']['description']}" in lines
+    assert "      public: false → true" in lines
+    assert "      status: open → pending" in lines
+    assert "      ação group_id: 42 → (removida)" in lines
+    assert any(line.startswith("      tags: velha → ") for line in lines)
+    assert any("(só a marcação difere)" in line for line in lines)
+
+
+def test_the_plan_never_prints_control_characters_from_zendesk(server):
+    macros = official(load_macros())
+    remote = macro_to_zendesk(macros[0])
+    remote["actions"][0]["value"] = "<p>\x1b[2J\x1b]0;pwned\x07 texto</p>"
+    remote["description"] = "\x1b[31mvermelho"
+    server.add(remote)
+    _, out = run_sync(server, dry_run=True)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2J" in out and "\\x1b[31mvermelho" in out
 
 
 def test_sync_treats_boolean_public_and_tag_order_as_the_same():
@@ -254,6 +344,12 @@ def test_sync_cli_against_the_fake_server(server, monkeypatch, capsys):
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
     monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "Nada a enviar: o que difere são 6 propostas, que só vão com --include-proposals." in out
+    assert out.count("! não enviada (o texto é uma proposta deste projeto; use --include-proposals): criar") == 6
+    assert server.writes() == []
+    args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa", "--include-proposals"])
     assert args.func(args) == 0
     assert "Sincronização concluída: 6 criadas, 0 atualizadas." in capsys.readouterr().out
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa", "--dry-run"])

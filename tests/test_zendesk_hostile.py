@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from zendesk_fake import ROOT, FakeZendesk, Fault, load_macros, run_sync, serve
+from zendesk_fake import ROOT, FakeZendesk, Fault, load_macros, official, run_sync, serve
 
 from decision_tree import zendesk
 from decision_tree.zendesk import ZendeskError, base_url_for, macro_to_zendesk
@@ -52,7 +52,7 @@ def test_a_redirect_is_refused_and_the_other_host_sees_nothing(server, other, st
 def test_redirected_writes_fail_and_nothing_is_reported_as_created(server, other, monkeypatch, capsys):
     for _ in range(6):
         server.faults.append(Fault("status", 303, {"Location": f"{other.base_url}/api/v2/macros"}, methods=WRITES))
-    code, out, err = run_cli(server, monkeypatch, capsys, ["sync-zendesk", "--subdomain", "teste"])
+    code, out, err = run_cli(server, monkeypatch, capsys, ["sync-zendesk", "--subdomain", "teste", "--include-proposals"])
     assert code == 2
     assert "redirecionamento (HTTP 303" in err and "0 de 6 mudanças já aplicadas" in err
     assert "desconhecido" in err
@@ -219,7 +219,7 @@ def test_a_create_without_a_valid_macro_is_not_reported_as_created(server, reply
     server.faults.append(Fault("json", status=201, body=reply, methods=("POST",)))
     lines: list[str] = []
     with pytest.raises(ZendeskError) as info:
-        zendesk.sync(load_macros(), "teste", dry_run=False, base_url=server.base_url,
+        zendesk.sync(official(load_macros()), "teste", dry_run=False, base_url=server.base_url,
                      email="agente@example.com", token="token-de-teste", out=lines.append)
     assert "resposta inesperada do Zendesk" in str(info.value) and "desconhecido" in str(info.value)
     assert not any("criada #" in line for line in lines)

@@ -18,6 +18,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from decision_tree.build.markup import render_markdown
 from decision_tree.zendesk import sync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -278,19 +279,62 @@ def serve() -> Iterator[FakeZendesk]:
     assert state.violations == [], "requests that break the schema"
 
 
-def load_macros() -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "macros").glob("*.yml"))]
+FIXTURES = ROOT / "tests" / "fixtures" / "zendesk" / "macros"  # the six macros in the provenance shape
+PLACEHOLDERS = {"{minimum_minutes}": "10", "{partial_minutes_clause}": "Minutos iniciados são cobrados como minutos inteiros."}
 
 
-def run_sync(state: FakeZendesk, *, dry_run: bool, token: str = TOKEN, macros=None):
+def source(raw: Any) -> dict[str, Any]:
+    """A `source` of the YAML as the bundle gives it (normalized)."""
+    if raw == "guideline":
+        return {"kind": "guideline", "quote": ""}
+    if "guideline" in raw:
+        return {"kind": "guideline", "quote": raw["guideline"]}
+    if "zendesk" in raw:
+        return {"kind": "zendesk", "id": raw["zendesk"]["id"], "imported": raw["zendesk"]["imported"]}
+    return {"kind": "local", "note": raw["local"], "owner": raw["owner"], "owner_title": raw["owner"],
+            "confirmed": raw.get("confirmed", False)}
+
+
+def bundle_macro(data: dict[str, Any]) -> dict[str, Any]:
+    """One parsed `macros/<id>.yml` as the bundle's macro dict (what the lead's build step makes)."""
+    body = data["body"]
+    text = body["text"]
+    for marker, value in PLACEHOLDERS.items():
+        text = text.replace(marker, value)
+    html = render_markdown(text) if body["format"] == "markdown" else text
+    return {
+        **{k: v for k, v in data.items() if k not in ("when", "zendesk", "body")},
+        "when": {"text": data["when"]["text"], "source": source(data["when"]["source"])},
+        "zendesk": {**data["zendesk"], "source": source(data["zendesk"]["source"])},
+        "body": {"format": body["format"], "text": text, "source": source(body["source"]), "html": html, "plain": text},
+    }
+
+
+def load_macros(folder: Path = FIXTURES) -> list[dict[str, Any]]:
+    """The bundle's macros from a folder of macro files (the committed fixtures by default)."""
+    return [bundle_macro(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.yml"))]
+
+
+def official(macros: list[dict[str, Any]], first_id: int = 360000000) -> list[dict[str, Any]]:
+    """The same macros with bodies marked as official (as if imported), for tests that must send."""
+    out = []
+    for i, macro in enumerate(macros):
+        body = dict(macro["body"], source={"kind": "zendesk", "id": first_id + i, "imported": "2026-11-29"})
+        out.append(dict(macro, body=body))
+    return out
+
+
+def run_sync(state: FakeZendesk, *, dry_run: bool, token: str = TOKEN, macros=None, include_proposals: bool = False):
+    """sync() against the fake; by default the fixtures marked official, so everything that differs is sent."""
     lines: list[str] = []
     plan = sync(
-        macros if macros is not None else load_macros(),
+        macros if macros is not None else official(load_macros()),
         "teste",
         dry_run=dry_run,
         base_url=state.base_url,
         email=EMAIL,
         token=token,
         out=lines.append,
+        include_proposals=include_proposals,
     )
     return plan, "\n".join(lines)

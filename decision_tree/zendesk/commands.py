@@ -55,7 +55,15 @@ def _cmd_sync(args: argparse.Namespace, load_macros: Loader) -> int:
                 f"defina {which} de ambiente {' e '.join(missing)} antes de sincronizar "
                 "(as credenciais nunca vão em argumentos nem em arquivos do repositório)."
             )
-        sync(_load(load_macros, args.root), args.subdomain, dry_run=args.dry_run, base_url=base_url, email=email_addr, token=token)
+        sync(
+            _load(load_macros, args.root),
+            args.subdomain,
+            dry_run=args.dry_run,
+            base_url=base_url,
+            email=email_addr,
+            token=token,
+            include_proposals=args.include_proposals,
+        )
     except ZendeskError as exc:
         return _fail(exc)
     return 0
@@ -81,4 +89,9 @@ def add_subcommands(subparsers: Any, load_macros: Loader) -> None:
     )
     sync_p.add_argument("--subdomain", required=True, metavar="S", help="subdomínio da instância (S em https://S.zendesk.com)")
     sync_p.add_argument("--dry-run", action="store_true", help="só mostra o plano, sem criar nem atualizar nada")
+    sync_p.add_argument(
+        "--include-proposals",
+        action="store_true",
+        help="envia também as macros cujo texto é uma proposta deste projeto (por padrão só vão os textos oficiais)",
+    )
     sync_p.set_defaults(func=lambda args: _cmd_sync(args, load_macros))

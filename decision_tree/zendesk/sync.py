@@ -1,4 +1,9 @@
-"""Sync: compare the repository's macros with the instance's, print the plan, apply it."""
+"""Sync: compare the repository's macros with the instance's, print the plan, apply it.
+
+A macro whose body is a proposal of this project (not the official text
+imported from Zendesk) is never sent unless the caller says so
+(`include_proposals`); the plan still shows what it would change.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import ENV_EMAIL, ENV_TOKEN, Client, Out, base_url_for
+from .diff import body_diff, settings_changes
 from .errors import ZendeskError
 from .export import convert_all
 
@@ -19,8 +25,11 @@ class PlanItem:
     macro_id: str  # the repository id (macros/<id>.yml)
     title: str
     payload: dict[str, Any]
+    official: bool = True  # False: the body is a proposal
     remote_id: int | None = None
-    changes: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()  # what differs: top-level properties, or `actions.<field>`
+    details: list[str] = field(default_factory=list)  # the changed settings and the text diff, for people
+    held: bool = False  # a proposal left out of the sync (no include_proposals)
 
 
 @dataclass
@@ -31,7 +40,7 @@ class Plan:
     applied: bool = False
 
     def _of(self, action: str) -> list[PlanItem]:
-        return [i for i in self.items if i.action == action]
+        return [i for i in self.items if i.action == action and not i.held]
 
     @property
     def creates(self) -> list[PlanItem]:
@@ -46,8 +55,12 @@ class Plan:
         return self._of("unchanged")
 
     @property
+    def held(self) -> list[PlanItem]:
+        return [i for i in self.items if i.held]
+
+    @property
     def has_changes(self) -> bool:
-        return any(i.action != "unchanged" for i in self.items)
+        return bool(self.creates or self.updates)
 
 
 def _norm_value(field_name: str, value: Any) -> str:
@@ -63,12 +76,12 @@ def _norm_value(field_name: str, value: Any) -> str:
     return text.strip()
 
 
-def _normalized(obj: dict[str, Any]) -> dict[str, Any]:
+def normalized(obj: dict[str, Any]) -> dict[str, Any]:
+    """A macro object reduced to what sync compares: equal when Zendesk would behave the same."""
     actions: dict[str, list[str]] = {}
     for action in obj.get("actions") or []:
-        if isinstance(action, dict):
-            name = str(action.get("field"))
-            actions.setdefault(name, []).append(_norm_value(name, action.get("value")))
+        name = str(action.get("field"))
+        actions.setdefault(name, []).append(_norm_value(name, action.get("value")))
     return {
         "title": obj.get("title"),
         "description": (obj.get("description") or "").strip(),
@@ -79,53 +92,72 @@ def _normalized(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _differences(desired: dict[str, Any], remote: dict[str, Any]) -> tuple[str, ...]:
     """Names of what differs: top-level properties, or `actions.<field>`."""
-    a, b = _normalized(desired), _normalized(remote)
-    changes = [k for k in ("title", "description", "active") if a[k] != b[k]]
-    for name in sorted(set(a["actions"]) | set(b["actions"])):
-        if a["actions"].get(name) != b["actions"].get(name):
+    changes = [k for k in ("title", "description", "active") if desired[k] != remote[k]]
+    for name in sorted(set(desired["actions"]) | set(remote["actions"])):
+        if desired["actions"].get(name) != remote["actions"].get(name):
             changes.append(f"actions.{name}")
     return tuple(changes)
 
 
-def plan_sync(macros: list[dict[str, Any]], remote: list[dict[str, Any]], base_url: str) -> Plan:
-    """Compare the repository macros with the instance's; personal macros are ignored."""
+def shared_by_title(remote: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The instance's shared macros by title; agents' personal macros are not ours to touch."""
     shared: dict[str, list[dict[str, Any]]] = {}
     for obj in remote:
         if (obj.get("restriction") or {}).get("type") == "User":
-            continue  # an agent's personal macro: not ours to touch
-        shared.setdefault(str(obj.get("title")), []).append(obj)
-    plan = Plan(base_url=base_url, remote_count=len(remote))
-    for macro_id, desired in convert_all(macros):
-        matches = shared.get(desired["title"], [])
-        if len(matches) > 1:
-            ids = ", ".join(f"#{m.get('id')}" for m in matches)
-            raise ZendeskError(
-                f'há {len(matches)} macros compartilhadas com o título "{desired["title"]}" no Zendesk '
-                f"({ids}); mantenha só uma (desative e renomeie as demais) e rode de novo."
-            )
-        if not matches:
-            plan.items.append(PlanItem("create", macro_id, desired["title"], desired))
             continue
-        remote_obj = matches[0]
-        remote_id = remote_obj.get("id")
-        if not isinstance(remote_id, int):
-            raise ZendeskError(f"a macro \"{desired['title']}\" do Zendesk veio sem 'id' numérico")
-        changes = _differences(desired, remote_obj)
-        action = "update" if changes else "unchanged"
-        plan.items.append(PlanItem(action, macro_id, desired["title"], desired, remote_id, changes))
+        shared.setdefault(obj["title"], []).append(obj)
+    return shared
+
+
+def duplicate_message(title: str, matches: list[dict[str, Any]]) -> str:
+    ids = ", ".join(f"#{m['id']}" for m in matches)
+    return (
+        f'há {len(matches)} macros compartilhadas com o título "{title}" no Zendesk ({ids}); '
+        "mantenha só uma (desative e renomeie as demais)"
+    )
+
+
+def plan_sync(macros: list[dict[str, Any]], remote: list[dict[str, Any]], base_url: str, *, include_proposals: bool = False) -> Plan:
+    """Compare the repository macros with the instance's shared macros, matched by title."""
+    shared = shared_by_title(remote)
+    plan = Plan(base_url=base_url, remote_count=len(remote))
+    for item in convert_all(macros):
+        desired, title = item.obj, item.obj["title"]
+        matches = shared.get(title, [])
+        if len(matches) > 1:
+            raise ZendeskError(duplicate_message(title, matches) + " e rode de novo.")
+        entry = PlanItem("create", item.macro_id, title, desired, item.official)
+        if matches:
+            entry.remote_id = matches[0]["id"]
+            want, have = normalized(desired), normalized(matches[0])
+            entry.changes = _differences(want, have)
+            entry.action = "update" if entry.changes else "unchanged"
+            repo_name = f"macros/{item.macro_id}.yml"
+            entry.details = settings_changes(have, want) + body_diff(have, want, f"Zendesk #{entry.remote_id}", repo_name)
+        entry.held = entry.action != "unchanged" and not item.official and not include_proposals
+        plan.items.append(entry)
     return plan
 
 
 def print_plan(plan: Plan, out: Out) -> None:
     out(f"Plano de sincronização com {plan.base_url} ({len(plan.items)} macros no repositório, {plan.remote_count} no Zendesk):")
     for item in plan.items:
-        if item.action == "create":
-            out(f"  + criar          {item.title}  [macros/{item.macro_id}.yml]")
-        elif item.action == "update":
-            out(f"  ~ atualizar #{item.remote_id} {item.title}  (muda: {', '.join(item.changes)})")
-        else:
+        where = f"[macros/{item.macro_id}.yml]"
+        if item.action == "unchanged":
             out(f"  = sem mudança #{item.remote_id} {item.title}")
-    out(f"Resumo: {len(plan.creates)} a criar, {len(plan.updates)} a atualizar, {len(plan.unchanged)} sem mudança.")
+            continue
+        verb = "criar" if item.action == "create" else f"atualizar #{item.remote_id}"
+        if item.held:
+            out(f"  ! não enviada (o texto é uma proposta deste projeto; use --include-proposals): {verb} {item.title}  {where}")
+        elif item.action == "create":
+            out(f"  + criar {item.title}  {where}" + ("  (proposta, enviada por --include-proposals)" if not item.official else ""))
+        else:
+            extra = "  (proposta, enviada por --include-proposals)" if not item.official else ""
+            out(f"  ~ atualizar #{item.remote_id} {item.title}  {where}  (muda: {', '.join(item.changes)}){extra}")
+        for line in item.details:
+            out(f"      {line}")
+    held = f", {len(plan.held)} propostas não enviadas" if plan.held else ""
+    out(f"Resumo: {len(plan.creates)} a criar, {len(plan.updates)} a atualizar, {len(plan.unchanged)} sem mudança{held}.")
 
 
 def _applied(done: int, total: int, item: PlanItem, unknown: bool) -> str:
@@ -140,32 +172,8 @@ def _applied(done: int, total: int, item: PlanItem, unknown: bool) -> str:
     )
 
 
-def sync(
-    macros: list[dict[str, Any]],
-    subdomain: str,
-    *,
-    dry_run: bool,
-    base_url: str | None = None,
-    email: str,
-    token: str,
-    out: Out = print,
-) -> Plan:
-    """List, compare, print the plan, then (unless dry_run) create/update what differs."""
-    default_url = base_url_for(subdomain)
-    base_url = (base_url or default_url).rstrip("/")
-    if not email or not token:
-        raise ZendeskError(f"faltam as credenciais: defina as variáveis de ambiente {ENV_EMAIL} e {ENV_TOKEN}.")
-    convert_all(macros)  # bad input fails before any request
-    client = Client(base_url, email, token, out)
-    plan = plan_sync(macros, client.list_macros(), base_url)
-    print_plan(plan, out)
-    if dry_run:
-        out("Simulação (--dry-run): nada foi enviado ao Zendesk.")
-        return plan
-    if not plan.has_changes:
-        out("Nada a fazer: as macros do Zendesk já estão iguais às do repositório.")
-        plan.applied = True
-        return plan
+def apply_plan(plan: Plan, client: Client, out: Out) -> None:
+    """Create and update what the plan says, in order; a failure says how much was applied."""
     todo = plan.creates + plan.updates
     for done, item in enumerate(todo):
         try:
@@ -179,5 +187,44 @@ def sync(
         except ZendeskError as exc:
             raise ZendeskError(f"{exc} ({_applied(done, len(todo), item, exc.outcome_unknown)})") from None
     plan.applied = True
-    out(f"Sincronização concluída: {len(plan.creates)} criadas, {len(plan.updates)} atualizadas.")
+
+
+def credentials_check(email: str, token: str) -> None:
+    if not email or not token:
+        raise ZendeskError(f"faltam as credenciais: defina as variáveis de ambiente {ENV_EMAIL} e {ENV_TOKEN}.")
+
+
+def sync(
+    macros: list[dict[str, Any]],
+    subdomain: str,
+    *,
+    dry_run: bool,
+    base_url: str | None = None,
+    email: str,
+    token: str,
+    out: Out = print,
+    include_proposals: bool = False,
+) -> Plan:
+    """List, compare, print the plan, then (unless dry_run) create/update what differs."""
+    default_url = base_url_for(subdomain)
+    base_url = (base_url or default_url).rstrip("/")
+    credentials_check(email, token)
+    convert_all(macros)  # bad input fails before any request
+    client = Client(base_url, email, token, out)
+    plan = plan_sync(macros, client.list_macros(), base_url, include_proposals=include_proposals)
+    print_plan(plan, out)
+    held = f"; {len(plan.held)} propostas não enviadas" if plan.held else ""
+    if dry_run:
+        out("Simulação (--dry-run): nada foi enviado ao Zendesk.")
+        return plan
+    if not plan.has_changes and plan.held:
+        out(f"Nada a enviar: o que difere são {len(plan.held)} propostas, que só vão com --include-proposals.")
+        plan.applied = True
+        return plan
+    if not plan.has_changes:
+        out("Nada a fazer: as macros do Zendesk já estão iguais às do repositório.")
+        plan.applied = True
+        return plan
+    apply_plan(plan, client, out)
+    out(f"Sincronização concluída: {len(plan.creates)} criadas, {len(plan.updates)} atualizadas{held}.")
     return plan
