@@ -25,6 +25,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from .answers import bad, check_macro, parse_object
 from .errors import ZendeskError, shown
 from .transport import Deadline, open_request
 
@@ -37,7 +38,6 @@ TIMEOUT: float = 30  # seconds for each network operation
 DEADLINE: float = 120  # seconds for a whole request: connection, headers and body
 MAX_BYTES = 50_000_000  # of one answer
 MAX_PAGES = 500  # of the macro list (100 macros each)
-MAX_ID = 2**63 - 1
 NOT_SENT = (ConnectionRefusedError, socket.gaierror, ssl.SSLCertVerificationError)  # failures before any byte left
 
 Out = Callable[[str], Any]
@@ -147,42 +147,6 @@ def _transport_error(exc: BaseException, where: str, base_url: str, expired: boo
     return ZendeskError(message, outcome_unknown=True)
 
 
-def _bad(where: str, what: str) -> ZendeskError:
-    return ZendeskError(f"resposta inesperada do Zendesk a {where}: {what}", outcome_unknown=True)
-
-
-def _parse(raw: bytes, where: str) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise _bad(where, "o corpo da resposta não é JSON" if raw.strip() else "a resposta veio vazia") from None
-    if not isinstance(parsed, dict):
-        raise _bad(where, "esperava um objeto JSON")
-    return parsed
-
-
-def check_macro(obj: Any, where: str) -> dict[str, Any]:
-    """`obj` if it has the shape sync and import rely on, else a ZendeskError naming what is wrong."""
-    if not isinstance(obj, dict):
-        raise _bad(where, f"cada macro deve ser um objeto, veio {shown(obj)}")
-    macro_id = obj.get("id")
-    if type(macro_id) is not int or not 0 < macro_id <= MAX_ID:
-        raise _bad(where, f"o 'id' de uma macro deve ser um número inteiro positivo, veio {shown(macro_id)}")
-    problems = {
-        "title": isinstance(obj.get("title"), str),
-        "description": obj.get("description") is None or isinstance(obj.get("description"), str),
-        "active": isinstance(obj.get("active", True), bool),
-        "restriction": obj.get("restriction") is None
-        or (isinstance(obj["restriction"], dict) and isinstance(obj["restriction"].get("type"), str)),
-        "actions": isinstance(obj.get("actions"), list)
-        and all(isinstance(a, dict) and isinstance(a.get("field"), str) for a in obj["actions"]),
-    }
-    for name, ok in problems.items():
-        if not ok:
-            raise _bad(where, f"o campo '{name}' da macro #{macro_id} está num formato inesperado ({shown(obj.get(name))})")
-    return obj
-
-
 class Client:
     """Authenticated JSON requests to one instance."""
 
@@ -238,7 +202,7 @@ class Client:
             if not 200 <= status < 300:
                 unknown = 300 <= status < 400  # a write answered with a redirect may have been applied
                 raise ZendeskError(_http_message(status, reply_headers, raw, where), outcome_unknown=unknown)
-            return _parse(raw, where)
+            return parse_object(raw, where)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def list_macros(self) -> list[dict[str, Any]]:
@@ -252,13 +216,13 @@ class Client:
             where = "GET /api/v2/macros"
             items = page.get("macros")
             if not isinstance(items, list):
-                raise _bad(where, "falta a lista 'macros'")
+                raise bad(where, "falta a lista 'macros'")
             macros.extend(check_macro(m, where) for m in items)
             next_page = page.get("next_page")
             if next_page is None or next_page == "":
                 return macros
             if not isinstance(next_page, str):
-                raise _bad(where, f"'next_page' deveria ser um endereço, veio {shown(next_page)}")
+                raise bad(where, f"'next_page' deveria ser um endereço, veio {shown(next_page)}")
             if not self._on_instance(next_page):
                 raise ZendeskError(
                     f"a paginação do Zendesk apontou para outro endereço ({shown(next_page)}); o comando "
@@ -283,5 +247,13 @@ class Client:
         reply = self.request("PUT", f"{self.base_url}/api/v2/macros/{macro_id}", {"macro": payload})
         macro = check_macro(reply.get("macro"), where)
         if macro["id"] != macro_id:
-            raise _bad(where, f"a resposta é da macro #{macro['id']}, não da #{macro_id}")
+            raise bad(where, f"a resposta é da macro #{macro['id']}, não da #{macro_id}")
         return macro
+
+
+def connect(subdomain: str, base_url: str | None, email: str, token: str, out: Out) -> Client:
+    """A client for the instance (`base_url` overrides the subdomain's, for tests); credentials required."""
+    default_url = base_url_for(subdomain)  # a bad subdomain fails even when base_url is given
+    if not email or not token:
+        raise ZendeskError(f"faltam as credenciais: defina as variáveis de ambiente {ENV_EMAIL} e {ENV_TOKEN}.")
+    return Client((base_url or default_url).rstrip("/"), email, token, out)

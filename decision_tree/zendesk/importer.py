@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .client import Client, Out, base_url_for
+from .client import Out, connect
 from .diff import unified
 from .errors import ZendeskError, shown
 from .export import MACRO_STATUSES, TAG_RE
-from .sync import credentials_check, duplicate_message, shared_by_title
+from .sync import duplicate_message, shared_by_title
 from .yaml_edit import EditError, Flow, parse, replace_entries
 
 SUPPORTED = {"comment_value_html", "comment_value", "comment_mode_is_public", "current_tags", "status"}
@@ -226,10 +226,8 @@ def import_zendesk(
     today: str | None = None,
 ) -> ImportPlan:
     """List the instance's macros, print what the import changes, then (unless dry_run) write it."""
-    base_url = (base_url or base_url_for(subdomain)).rstrip("/")
-    credentials_check(email, token)
-    client = Client(base_url, email, token, out)
-    plan = plan_import(macros, root, client.list_macros(), base_url, today or date.today().isoformat())
+    client = connect(subdomain, base_url, email, token, out)
+    plan = plan_import(macros, root, client.list_macros(), client.base_url, today or date.today().isoformat())
     print_import(plan, out)
     if dry_run:
         out("Simulação (--dry-run): nenhum arquivo foi alterado.")

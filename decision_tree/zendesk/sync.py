@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import ENV_EMAIL, ENV_TOKEN, Client, Out, base_url_for
+from .client import Client, Out, connect
 from .diff import body_diff, settings_changes
 from .errors import ZendeskError
 from .export import convert_all
@@ -189,11 +189,6 @@ def apply_plan(plan: Plan, client: Client, out: Out) -> None:
     plan.applied = True
 
 
-def credentials_check(email: str, token: str) -> None:
-    if not email or not token:
-        raise ZendeskError(f"faltam as credenciais: defina as variáveis de ambiente {ENV_EMAIL} e {ENV_TOKEN}.")
-
-
 def sync(
     macros: list[dict[str, Any]],
     subdomain: str,
@@ -206,12 +201,9 @@ def sync(
     include_proposals: bool = False,
 ) -> Plan:
     """List, compare, print the plan, then (unless dry_run) create/update what differs."""
-    default_url = base_url_for(subdomain)
-    base_url = (base_url or default_url).rstrip("/")
-    credentials_check(email, token)
+    client = connect(subdomain, base_url, email, token, out)
     convert_all(macros)  # bad input fails before any request
-    client = Client(base_url, email, token, out)
-    plan = plan_sync(macros, client.list_macros(), base_url, include_proposals=include_proposals)
+    plan = plan_sync(macros, client.list_macros(), client.base_url, include_proposals=include_proposals)
     print_plan(plan, out)
     held = f"; {len(plan.held)} propostas não enviadas" if plan.held else ""
     if dry_run:
