@@ -33,11 +33,6 @@ def other():
         yield state
 
 
-def seed_one(server: FakeZendesk) -> None:
-    """One repository macro already on the instance, so listing returns something to trust."""
-    server.add(macro_to_zendesk(load_macros()[0]))
-
-
 # ------------------------------------------------------------- 1. redirects
 
 
