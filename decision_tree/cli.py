@@ -249,7 +249,7 @@ def _extra_commands() -> list[Callable[[Any], None]]:
         return extras
 
     def add(sub: Any) -> None:
-        zendesk.add_subcommands(sub, lambda: _macros_as_dicts(ROOT))
+        zendesk.add_subcommands(sub, _macros_as_dicts)  # called with args.root
 
     extras.append(add)
     return extras

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
+import shutil
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, serve
 
 from decision_tree import zendesk
 from decision_tree.build.markup import render_markdown
 from decision_tree.zendesk import ZendeskError, export_macros, macro_to_zendesk, sync
-
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "schemas" / "zendesk-macro.schema.json").read_text(encoding="utf-8"))
-REGISTRY = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))
 
 # The six macro titles exactly as the guideline (seed) names them.
 SEED_TITLES = {
@@ -36,198 +26,19 @@ SEED_TITLES = {
     "CONSULTORIA :: Ticket pendente para o cliente",
     "CONSULTORIA :: Finalização do atendimento",
 }
-EMAIL = "agente@example.com"
-TOKEN = "token-de-teste"
-
-
-def validator(definition: str | None = None) -> Draft202012Validator:
-    ref = SCHEMA["$id"] + (f"#/$defs/{definition}" if definition else "")
-    return Draft202012Validator({"$ref": ref}, registry=REGISTRY)
-
-
-def errors(instance: Any, definition: str | None = None) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(definition).iter_errors(instance)]
-
-
-def load_macros() -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "macros").glob("*.yml"))]
-
-
-# ----------------------------------------------------------------- fake Zendesk
-
-
-class FakeZendesk:
-    """In-memory macros behind GET/POST /api/v2/macros and PUT /api/v2/macros/{id}."""
-
-    def __init__(self) -> None:
-        self.macros: dict[int, dict[str, Any]] = {}
-        self.next_id = 1000
-        self.page_size = 2  # small, so listing needs next_page
-        self.requests: list[tuple[str, str]] = []
-        self.violations: list[str] = []
-        self.queued: list[tuple[int, dict[str, str]]] = []  # forced (status, headers) replies
-        self.next_page_base: str | None = None
-        self.base_url = ""
-        self.lock = threading.Lock()
-
-    def add(self, macro: dict[str, Any]) -> int:
-        macro_id = self.next_id
-        self.next_id += 1
-        self.macros[macro_id] = {
-            "id": macro_id,
-            "url": f"{self.base_url}/api/v2/macros/{macro_id}.json",
-            "active": True,
-            "default": False,
-            "position": 10000 + macro_id,
-            "restriction": None,
-            "description": None,
-            "created_at": "2026-11-28T12:00:00Z",
-            "updated_at": "2026-11-28T12:00:00Z",
-            **macro,
-            "raw_title": macro["title"],
-        }
-        return macro_id
-
-    def writes(self) -> list[tuple[str, str]]:
-        return [r for r in self.requests if r[0] in ("POST", "PUT")]
-
-
-def make_handler(state: FakeZendesk) -> type[BaseHTTPRequestHandler]:
-    expected_auth = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def violation(self, message: str) -> None:
-            state.violations.append(f"{self.command} {self.path}: {message}")
-            self.reply(400, {"error": "InvalidRequest", "description": message})
-
-        def common(self) -> bool:
-            with state.lock:
-                state.requests.append((self.command, self.path))
-                forced = state.queued.pop(0) if state.queued else None
-            if self.headers.get("Authorization") != expected_auth:
-                self.reply(401, {"error": "Couldn't authenticate you"})
-                return False
-            if forced:
-                status, headers = forced
-                self.reply(status, {"error": f"forced {status}"}, headers)
-                return False
-            return True
-
-        def body(self) -> Any:
-            if not self.headers.get("Content-Type", "").startswith("application/json"):
-                self.violation("Content-Type must be application/json")
-                return None
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                self.violation("body is not JSON")
-                return None
-            problems = errors(data, "macroRequest")
-            if problems:
-                self.violation("; ".join(problems))
-                return None
-            return data
-
-        def do_GET(self) -> None:
-            if not self.common():
-                return
-            url = urllib.parse.urlsplit(self.path)
-            if url.path != "/api/v2/macros":
-                self.reply(404, {"error": "InvalidEndpoint"})
-                return
-            query = urllib.parse.parse_qs(url.query)
-            per_page = int(query.get("per_page", ["100"])[0])
-            page = int(query.get("page", ["1"])[0])
-            if not 1 <= per_page <= 100 or page < 1:
-                self.violation("per_page must be 1..100 and page >= 1")
-                return
-            size = min(per_page, state.page_size)
-            items = [state.macros[k] for k in sorted(state.macros)]
-            chunk = items[(page - 1) * size : page * size]
-            base = state.next_page_base or state.base_url
-            more = page * size < len(items)
-            body = {
-                "macros": chunk,
-                "next_page": f"{base}/api/v2/macros?page={page + 1}&per_page={per_page}" if more else None,
-                "previous_page": None,
-                "count": len(items),
-            }
-            assert not errors(body, "macrosResponse")
-            self.reply(200, body)
-
-        def do_POST(self) -> None:
-            if not self.common():
-                return
-            if self.path != "/api/v2/macros":
-                self.reply(404, {"error": "InvalidEndpoint"})
-                return
-            data = self.body()
-            if data is None:
-                return
-            with state.lock:
-                macro_id = state.add(data["macro"])
-            self.reply(201, {"macro": state.macros[macro_id]})
-
-        def do_PUT(self) -> None:
-            if not self.common():
-                return
-            prefix = "/api/v2/macros/"
-            tail = self.path[len(prefix) :] if self.path.startswith(prefix) else ""
-            if not tail.isdigit() or int(tail) not in state.macros:
-                self.reply(404, {"error": "RecordNotFound"})
-                return
-            data = self.body()
-            if data is None:
-                return
-            with state.lock:
-                state.macros[int(tail)].update(data["macro"], updated_at="2026-11-29T12:00:00Z")
-            self.reply(200, {"macro": state.macros[int(tail)]})
-
-    return Handler
 
 
 @pytest.fixture
 def server():
-    state = FakeZendesk()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    httpd.daemon_threads = True
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serve() as state:
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert state.violations == [], "requests that break the schema"
 
 
-def run_sync(state: FakeZendesk, *, dry_run: bool, token: str = TOKEN, macros=None):
-    lines: list[str] = []
-    plan = sync(
-        macros if macros is not None else load_macros(),
-        "teste",
-        dry_run=dry_run,
-        base_url=state.base_url,
-        email=EMAIL,
-        token=token,
-        out=lines.append,
-    )
-    return plan, "\n".join(lines)
+@pytest.fixture
+def other():
+    """A second server, standing for another host."""
+    with serve() as state:
+        yield state
 
 
 # --------------------------------------------------------------------- export
@@ -262,21 +73,35 @@ def test_export_writes_one_valid_file_per_macro_and_one_with_all(tmp_path):
         assert actions["status"] == source["zendesk"]["status"]
         assert actions["current_tags"] == " ".join(source["zendesk"]["tags"])
         assert actions["comment_mode_is_public"] == ("true" if source["zendesk"]["public"] else "false")
-        assert actions["comment_value_html"] == render_markdown(source["body"])
+        assert actions["comment_value_html"] == render_markdown(source["body"]["text"])
         assert "<p>" in actions["comment_value_html"]
 
 
 def test_export_escapes_raw_html_like_the_site():
     macro = load_macros()[0]
-    macro["body"] = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
+    macro["body"]["text"] = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
     html = {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}["comment_value_html"]
     assert "<script" not in html and "<div" not in html
     assert "&lt;script&gt;" in html and "<strong>negrito</strong>" in html
 
 
+def test_export_sends_official_texts_verbatim():
+    macro = load_macros()[0]
+    official_html = '<p>Olá,&nbsp;{{ticket.requester.first_name}}</p><div class="x">texto <b>oficial</b></div>'
+    macro["body"] = {"format": "html", "text": official_html, "source": {"kind": "zendesk", "id": 5, "imported": "2026-11-29"}}
+    assert {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}["comment_value_html"] == official_html
+    macro["body"] = {"format": "text", "text": "Texto simples\n", "source": {"kind": "zendesk", "id": 5, "imported": "2026-11-29"}}
+    actions = {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}
+    assert actions["comment_value"] == "Texto simples\n" and "comment_value_html" not in actions
+    assert errors(macro_to_zendesk(macro)) == []
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        (lambda m: m["body"].update(format="rtf"), "'body.format' deve ser markdown, html, text"),
+        (lambda m: m["body"].update(text="  \n"), "'body.text' deve ser um texto não vazio"),
+        (lambda m: m.update(body=None), "'body.format'"),
         (lambda m: m["zendesk"].update(status="new"), "zendesk.status 'new' não é aceito"),
         (lambda m: m["zendesk"].update(tags=["Com Espaço"]), "zendesk.tags"),
         (lambda m: m.pop("body"), "falta o campo 'body'"),
@@ -337,6 +162,74 @@ def test_sync_plans_first_creates_and_updates_then_plans_no_change(server):
     assert "Nada a fazer" in out
 
 
+def test_sync_never_sends_a_proposal_unless_told(server):
+    macros = load_macros()  # every body is a proposal (source: local)
+    stale = macro_to_zendesk(macros[0])
+    stale["actions"][0]["value"] = "<p>texto antigo</p>"
+    stale_id = server.add(stale)
+
+    plan, out = run_sync(server, dry_run=False, macros=macros)
+    assert server.writes() == []
+    assert len(plan.held) == 6 and not plan.creates and not plan.updates
+    assert out.count("! não enviada (o texto é uma proposta deste projeto; use --include-proposals)") == 6
+    assert f"atualizar #{stale_id}" in out and "6 propostas não enviadas" in out
+    assert "Nada a enviar: o que difere são 6 propostas, que só vão com --include-proposals." in out
+
+    plan, out = run_sync(server, dry_run=False, macros=macros, include_proposals=True)
+    assert [r[0] for r in server.writes()].count("POST") == 5
+    assert server.writes().count(("PUT", f"/api/v2/macros/{stale_id}")) == 1
+    assert "(proposta, enviada por --include-proposals)" in out
+
+
+def test_sync_sends_official_bodies_and_holds_proposals_in_the_same_run(server):
+    macros = load_macros()
+    mixed = official(macros[:2]) + macros[2:]
+    plan, out = run_sync(server, dry_run=False, macros=mixed)
+    assert len(plan.creates) == 2 and len(plan.held) == 4
+    assert [r[0] for r in server.writes()] == ["POST", "POST"]
+    assert "Sincronização concluída: 2 criadas, 0 atualizadas; 4 propostas não enviadas." in out
+
+
+def test_the_plan_shows_the_text_diff_and_the_changed_settings(server):
+    macros = official(load_macros())
+    remote = macro_to_zendesk(macros[0])
+    remote["description"] = "Descrição antiga"
+    remote["actions"] = [
+        {"field": "comment_value_html", "value": remote["actions"][0]["value"].replace("Atenciosamente", "Abraços")},
+        {"field": "comment_mode_is_public", "value": "false"},
+        {"field": "current_tags", "value": "velha"},
+        {"field": "status", "value": "open"},
+        {"field": "group_id", "value": 42},
+    ]
+    remote_id = server.add(remote)
+    markup_only = macro_to_zendesk(macros[1])
+    markup_only["actions"][0]["value"] = markup_only["actions"][0]["value"].replace("<strong>", "<b>").replace("</strong>", "</b>")
+    server.add(markup_only)
+
+    plan, out = run_sync(server, dry_run=True)
+    lines = out.splitlines()
+    assert f"      --- Zendesk #{remote_id} (texto lido)" in lines
+    assert f"      +++ macros/{macros[0]['id']}.yml (texto lido)" in lines
+    assert "      -Abraços," in lines and "      +Atenciosamente," in lines
+    assert f"      description: Descrição antiga → {macros[0]['zendesk']['description']}" in lines
+    assert "      public: false → true" in lines
+    assert "      status: open → pending" in lines
+    assert "      ação group_id: 42 → (removida)" in lines
+    assert any(line.startswith("      tags: velha → ") for line in lines)
+    assert any("(só a marcação difere)" in line for line in lines)
+
+
+def test_the_plan_never_prints_control_characters_from_zendesk(server):
+    macros = official(load_macros())
+    remote = macro_to_zendesk(macros[0])
+    remote["actions"][0]["value"] = "<p>\x1b[2J\x1b]0;pwned\x07 texto</p>"
+    remote["description"] = "\x1b[31mvermelho"
+    server.add(remote)
+    _, out = run_sync(server, dry_run=True)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2J" in out and "\\x1b[31mvermelho" in out
+
+
 def test_sync_treats_boolean_public_and_tag_order_as_the_same():
     macro = load_macros()[0]
     remote = macro_to_zendesk(macro)
@@ -377,7 +270,7 @@ def test_sync_reports_server_errors(server):
 
 def test_sync_reports_a_failure_midway_with_what_was_applied(server, monkeypatch):
     posts = {"n": 0}
-    original = zendesk._Client.request
+    original = zendesk.Client.request
 
     def third_post_fails(self, method, url, body=None):
         if method == "POST":
@@ -386,7 +279,7 @@ def test_sync_reports_a_failure_midway_with_what_was_applied(server, monkeypatch
                 server.queued.append((503, {}))
         return original(self, method, url, body)
 
-    monkeypatch.setattr(zendesk._Client, "request", third_post_fails)
+    monkeypatch.setattr(zendesk.Client, "request", third_post_fails)
     with pytest.raises(ZendeskError, match=r"HTTP 503.*\(2 de 6 mudanças já aplicadas\)"):
         run_sync(server, dry_run=False)
     assert len(server.macros) == 2
@@ -421,7 +314,8 @@ def test_sync_refuses_a_url_as_subdomain():
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="decision_tree")
-    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), load_macros)
+    p.add_argument("--root", type=Path, default=ROOT)
+    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
     return p
 
 
@@ -440,8 +334,14 @@ def test_sync_cli_takes_credentials_only_from_the_environment(monkeypatch, capsy
 def test_sync_cli_against_the_fake_server(server, monkeypatch, capsys):
     monkeypatch.setenv("ZENDESK_EMAIL", EMAIL)
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
-    monkeypatch.setattr(zendesk, "base_url_for", lambda subdomain: server.base_url)
+    monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa"])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "Nada a enviar: o que difere são 6 propostas, que só vão com --include-proposals." in out
+    assert out.count("! não enviada (o texto é uma proposta deste projeto; use --include-proposals): criar") == 6
+    assert server.writes() == []
+    args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa", "--include-proposals"])
     assert args.func(args) == 0
     assert "Sincronização concluída: 6 criadas, 0 atualizadas." in capsys.readouterr().out
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa", "--dry-run"])
@@ -458,6 +358,26 @@ def test_export_cli_in_process(tmp_path, capsys):
     assert args.func(args) == 0
     assert "6 macros exportadas" in capsys.readouterr().out
     assert len(list(tmp_path.glob("*.json"))) == 7
+
+
+def test_export_reads_the_macros_of_root(tmp_path, capsys):
+    from decision_tree import cli
+
+    root = tmp_path / "outro"
+    shutil.copytree(ROOT / "macros", root / "macros")
+    (root / "decision_tree").mkdir()
+    for path in (ROOT / "decision_tree").iterdir():
+        if path.is_file() and path.suffix != ".py":
+            shutil.copy(path, root / "decision_tree" / path.name)
+    macro = root / "macros" / "modulo-termo-ams.yml"
+    old = "Envia ao consultor AMS o Termo de Aceite"
+    assert macro.read_text(encoding="utf-8").count(old) == 1
+    macro.write_text(macro.read_text(encoding="utf-8").replace(old, "Descrição só desta cópia,"), encoding="utf-8")
+
+    assert cli.main(["--root", str(root), "export-zendesk", "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    exported = json.loads((tmp_path / "out" / "modulo-termo-ams.json").read_text(encoding="utf-8"))
+    assert exported["description"].startswith("Descrição só desta cópia,")
 
 
 @pytest.mark.cli

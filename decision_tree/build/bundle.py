@@ -76,7 +76,8 @@ def make_bundle(sources: Sources, *, render: bool = True) -> dict[str, Any]:
     macros = []
     for _display, data in sources.macros.values():
         macro = _plain(data)
-        macro["body"]["text"] = fill(macro["body"]["text"], mode_values(g["billing"], macro["mode"]))
+        if macro["body"]["format"] == "markdown":  # an official text imported from Zendesk is kept verbatim
+            macro["body"]["text"] = fill(macro["body"]["text"], mode_values(g["billing"], macro["mode"]))
         macro.setdefault("assumes", [])
         if render:
             from .macro_text import body_html, body_plain  # Markdown: build side only

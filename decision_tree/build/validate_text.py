@@ -32,8 +32,8 @@ def _values(ctx: Ctx, display: str, path: tuple[Any, ...]) -> dict[str, str] | N
     if display == ctx.path and path[:2] == ("billing", "modes") and len(path) > 2:
         return mode_values(billing, path[2])
     macro = next((data for d, data in ctx.macro_files if d == display), None)
-    if macro is not None and path[:1] == ("body",):
-        return mode_values(billing, macro["mode"])
+    if macro is not None and path[:1] == ("body",) and macro["body"]["format"] == "markdown":
+        return mode_values(billing, macro["mode"])  # an official text imported from Zendesk is kept verbatim
     return None
 
 
@@ -79,9 +79,10 @@ def check_placeholders(ctx: Ctx) -> None:
 
     Every string is looked at: a placeholder in a question, a label or a title is never filled."""
     for display, data in [(ctx.path, ctx.g), *ctx.macro_files]:
+        official = display != ctx.path and data["body"]["format"] != "markdown"
         for path, holder, key in _strings(data):
             names = placeholders(holder[key])
-            if not names:
+            if not names or (official and path[:1] == ("body",)):  # an official text is kept verbatim, braces too
                 continue
             sourced_text = isinstance(holder, Mapping) and "source" in holder and key in ("text", "clause")
             values = _values(ctx, display, path) if sourced_text else None

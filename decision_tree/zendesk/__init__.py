@@ -1,0 +1,39 @@
+"""Zendesk macros: export the repository's macros as API objects, sync them, import the official ones.
+
+- `export`: one macro of the bundle → the Zendesk API macro object; the export files.
+- `client`: HTTP (plain `urllib`): authentication, retries, and the checks on each answer.
+- `transport`: one HTTP exchange with no redirects, a total deadline and a size limit.
+- `diff`: the differences shown to people (text diff of a comment, changed settings).
+- `sync`: match by title, plan, print the plan, create or update what differs.
+- `importer`: write the official texts and settings of the instance into `macros/*.yml`.
+- `yaml_edit`: precise edits of a YAML file's text that keep the rest of it.
+- `commands`: the command-line wiring and its pt-BR output.
+
+Credentials come from the caller (the CLI reads them from the environment,
+never from arguments or files).
+"""
+
+from .client import Client, base_url_for
+from .commands import add_subcommands
+from .errors import ZendeskError
+from .export import export_macros, is_official, macro_to_zendesk
+from .importer import ImportPlan, import_zendesk, plan_import
+from .sync import Plan, PlanItem, plan_sync, print_plan, sync
+
+__all__ = [
+    "Client",
+    "ImportPlan",
+    "Plan",
+    "PlanItem",
+    "ZendeskError",
+    "add_subcommands",
+    "base_url_for",
+    "export_macros",
+    "import_zendesk",
+    "is_official",
+    "macro_to_zendesk",
+    "plan_import",
+    "plan_sync",
+    "print_plan",
+    "sync",
+]
