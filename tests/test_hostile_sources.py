@@ -2,7 +2,7 @@
 
 An alias bomb (a few hundred bytes that expand to billions of values), characters
 YAML does not allow (NUL, ESC, DEL, C1 controls), lists nested thousands of levels
-deep: each is written by the test into a copy of the
+deep and images in a text: each is written by the test into a copy of the
 repository's sources, at a known line. `validate` (in process and as the real
 command) and `mkdocs build --strict` must report that line, never a traceback,
 never a MemoryError or a minute-long run (the subprocesses have a timeout), and
@@ -27,6 +27,7 @@ from decision_tree.build.validate import validate
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = "decision_tree/guidelines.yml"
 MACRO = "macros/modulo-termo-ams.yml"
+TRACKER = "https://tracker.invalid/p.gif"
 # What `mkdocs build` needs from the repository (node_modules is linked).
 BUILD_FILES = ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml")
 
@@ -64,8 +65,15 @@ CASES = [
     # Block style: one level per line (the file is level 1); the first level past MAX_DEPTH is reported.
     Hostile("deep-block", "".join(f"\n{' ' * (i + 1)}-" for i in range(2000)), f"nested more than {MAX_DEPTH} levels deep",
             line=MAX_DEPTH),
+    Hostile("image-in-a-title", f"Homogeneização ![t]({TRACKER})", "the text has an image ('![t](https://tracker.invalid"),
+    Hostile("script-image", "'![i](javascript:alert(1))'", "the text has an image ('![i](javascript:"),
+    Hostile("reference-image", "'Veja ![logo][l]'", "the text has an image ('![logo][l]"),
+    Hostile("raw-img", f"'<IMG SRC={TRACKER}>'", "the text has an image ('<IMG SRC="),
+    # First line of a macro's body: a tracking pixel in the e-mail Zendesk sends.
+    Hostile("image-in-a-macro", f"|\n  Olá ![]({TRACKER})", "the text has an image ('![](https://tracker.invalid", file=MACRO,
+            key="body"),
 ]
-FAST = ["alias-bomb", "esc", "deep-flow-lists", "deep-block"]
+FAST = ["alias-bomb", "esc", "deep-flow-lists", "deep-block", "image-in-a-macro"]
 
 
 def copy_sources(dest: Path, files: tuple[str, ...] = ("decision_tree/guidelines.yml", "macros")) -> Path:
@@ -119,6 +127,13 @@ def test_aliases_within_the_budget_are_still_fine(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     assert any(line.lstrip().split(": ")[-1].startswith("*") for line in lines)
     assert messages(tmp_path) == []
+
+
+def test_the_committed_sources_have_no_image_and_links_are_not_images(tmp_path: Path) -> None:
+    assert messages(ROOT) == []
+    root = copy_sources(tmp_path)
+    plant(root, Hostile("links", r"'[ajuda](https://exemplo.invalid/a.png) e \![não é imagem](x) !'", ""))
+    assert messages(root) == []
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

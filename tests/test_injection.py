@@ -1,7 +1,7 @@
 """Hostile texts in the sources show up as text, everywhere, and never run.
 
 A copy of the repository whose every prose text carries `<script>`, an
-`<img onerror>`, `javascript:` and `data:` links, quotes and template syntax
+`<svg onload>`, `javascript:` and `data:` links, quotes and template syntax
 (tests/fixtures/injection/hostile.py) is built with the real `mkdocs build
 --strict` and served under the strict CSP (which allows inline scripts, so an
 injected one would run). Every page, the search, the wizard's questions and
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import OPEN_SHADOW_ROOTS, ROOT, assert_clean, build_site, search, serve, watched_page
 from engine_helpers import all_paths
-from fixtures.injection.hostile import FLAG, IMG, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
+from fixtures.injection.hostile import FLAG, HANDLER, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
 from playwright.sync_api import Page, expect
 
 from decision_tree.build.bundle import load_bundle
@@ -107,6 +107,28 @@ def test_markdown_links_to_pages_and_sites_are_kept() -> None:
         assert f'href="{url}"' in render_markdown(f"[a]({url})"), url
 
 
+IMAGES = [
+    "![i](javascript:alert(1))", "![t](https://tracker.invalid/p.gif)", '![t](https://tracker.invalid/p.gif "t")',
+    "![t](<https://tracker.invalid/p.gif>)", "![t][r]\n\n[r]: https://tracker.invalid/p.gif", "![r]\n\n[r]: https://tracker.invalid/p.gif",
+    "[![t](https://tracker.invalid/p.gif)](https://exemplo.invalid/)", "*![t](https://tracker.invalid/p.gif)*",
+]
+
+
+@pytest.mark.parametrize("text", IMAGES)
+def test_markdown_images_render_as_their_alt_text(text: str) -> None:
+    # Defence in depth (the validator refuses images in the sources): no <img>, no URL of the image.
+    out = render_markdown(text)
+    assert "<img" not in out.lower() and "tracker.invalid" not in out and "javascript" not in out, out
+    assert re.sub(r"<[^>]+>", "", out).strip() in ("i", "t", "r"), out
+
+
+def test_an_image_alt_text_and_raw_img_stay_text() -> None:
+    assert render_markdown("![<img src=x onerror=alert(1)> & co](https://tracker.invalid/p.gif)") == (
+        "<p>&lt;img src=x onerror=alert(1)&gt; &amp; co</p>")
+    assert render_markdown("<img src=https://tracker.invalid/p.gif>") == "<p>&lt;img src=https://tracker.invalid/p.gif&gt;</p>"
+    assert render_markdown(r"\![não é imagem](https://exemplo.invalid/)") == '<p>!<a href="https://exemplo.invalid/">não é imagem</a></p>'
+
+
 def test_the_payload_reaches_every_kind_of_text() -> None:
     """The fixture itself: the generator poisons the prose and keeps the structure."""
     from fixtures.injection.hostile import poison
@@ -129,7 +151,7 @@ def test_every_page_and_the_search_show_the_payload_as_text(hpage: Page, hostile
             hpage.wait_for_function("document.querySelector('.mermaid')?.shadowRoot?.querySelector('svg')", timeout=READY)
         found = inspect(hpage)
         if path not in HAND_WRITTEN:
-            assert SCRIPT in found["text"] and IMG in found["text"] and TEMPLATE in found["text"], path
+            assert SCRIPT in found["text"] and HANDLER in found["text"] and TEMPLATE in found["text"], path
         if path.startswith(("modos/", f"macros/{MACRO}/")):
             assert SCRIPT in found["title"], (path, found["title"])
         assert_clean(hpage)

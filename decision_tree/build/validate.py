@@ -387,9 +387,27 @@ def check_changelog(ctx: Ctx) -> None:
         previous = day
 
 
+def check_no_images(ctx: Ctx) -> None:
+    """No text of any source holds an image (Markdown `![alt](url)` or a raw `<img`): the site
+    needs none, and in a Zendesk macro it would be loaded from its URL (a tracking pixel)."""
+    from .markup import IMAGE_SYNTAX  # here, not at the top: this check is self-contained
+
+    for display, data in [(ctx.path, ctx.g), *ctx.macro_files]:
+        todo = [data]
+        while todo:
+            container = todo.pop()
+            for key, value in container.items() if isinstance(container, dict) else enumerate(container):
+                if isinstance(value, (dict, list)):
+                    todo.append(value)
+                elif isinstance(value, str) and (found := IMAGE_SYNTAX.search(value)):
+                    ctx.add(line_of(container, key), f"the text has an image ({_show(value[found.start():])}), which no text may show "
+                            "(in a Zendesk macro it would be fetched from its URL)",
+                            "remove it, or write a link [text](https://...) instead", display)
+
+
 # The path checks run only when ids and references are sound: a misspelled
 # `next` would otherwise also make half of the tree "unreachable".
-CHECKS: list[Callable[[Ctx], None]] = [check_ids, check_references, check_billing, check_macros, check_changelog]
+CHECKS: list[Callable[[Ctx], None]] = [check_ids, check_references, check_billing, check_macros, check_changelog, check_no_images]
 PATH_CHECKS: list[Callable[[Ctx], None]] = [
     check_branches, check_cycles, check_reachable, check_criteria_reached, check_audience_before_billed,
 ]
