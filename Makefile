@@ -1,5 +1,5 @@
 # The two commands of the README's quick start: `make serve` and `make test`.
-.PHONY: setup serve build test test-fast lint bench validate
+.PHONY: setup serve build test test-fast lint bench validate lock
 
 setup:
 	scripts/setup.sh
@@ -24,3 +24,8 @@ test:
 
 bench: setup
 	.venv/bin/python bench/run.py
+
+# Rewrite the hash-pinned locks requirements/*.txt from pyproject.toml (scripts/lock.py; needs PyPI).
+# ARGS="--upgrade-package NAME" or ARGS=--upgrade also move transitive packages to newer versions.
+lock:
+	$(or $(wildcard .venv/bin/python),$(wildcard $(HOME)/.pyenv/versions/3.12.1/bin/python),python3) scripts/lock.py $(ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the project needs, idempotently:
-#   scripts/setup.sh          Python venv (.venv, Python >= 3.12) + npm packages
+#   scripts/setup.sh          Python venv (.venv, Python >= 3.12, from requirements/dev.txt) + npm packages
 #   scripts/setup.sh --test   the same, plus Debian's Chromium for browser tests
 # Re-running is fast: each step is skipped when its inputs have not changed.
 set -euo pipefail
@@ -22,14 +22,19 @@ find_python() {
   return 1
 }
 
-# 1. Python packages, pinned in pyproject.toml.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# 1. Python packages: requirements/dev.txt pins every one, transitive ones included, with the
+#    hashes of its files (`make lock` writes it from pyproject.toml). Wheels only, so nothing is
+#    built; then the project itself, without dependencies and without build isolation (its build
+#    system, setuptools and wheel, is in the lock): nothing unpinned or unhashed is downloaded.
+stamp=".venv/.installed-$(cat pyproject.toml requirements/dev.txt | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
   if [[ ! -x .venv/bin/python ]]; then
     "$(find_python)" -m venv .venv
   fi
   echo "setup: installing Python packages into .venv"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+  "${pip[@]}" --require-hashes --only-binary :all: -r requirements/dev.txt
+  "${pip[@]}" --no-deps --no-build-isolation -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

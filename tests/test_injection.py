@@ -1,7 +1,7 @@
 """Hostile texts in the sources show up as text, everywhere, and never run.
 
 A copy of the repository whose every prose text carries `<script>`, an
-`<img onerror>`, `javascript:` and `data:` links, quotes and template syntax
+`<svg onload>`, `javascript:` and `data:` links, quotes and template syntax
 (tests/fixtures/injection/hostile.py) is built with the real `mkdocs build
 --strict` and served under the strict CSP (which allows inline scripts, so an
 injected one would run). Every page, the search, the wizard's questions and
@@ -13,13 +13,14 @@ dialog.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import OPEN_SHADOW_ROOTS, ROOT, assert_clean, build_site, search, serve, watched_page
 from engine_helpers import all_paths
-from fixtures.injection.hostile import FLAG, IMG, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
+from fixtures.injection.hostile import FLAG, HANDLER, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
 from playwright.sync_api import Page, expect
 
 from decision_tree.build.bundle import load_bundle
@@ -66,11 +67,30 @@ def hostile_engine(hostile: tuple[Path, Path]) -> Engine:
     return Engine(Guidelines.from_dict(load_bundle(hostile[0])))
 
 
+# Material's search worker answers a query per key typed. On a loaded machine the answers for the
+# prefixes ("H", "Ho"...) are still being shown after the typing ends: hand each answer to the page
+# 50 ms after the one before, so the test meets that case on every run instead of once in a while
+# (the test then waits for the state it checks, never for a time).
+LATE_SEARCH_ANSWERS = """
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url, ...rest) { super(url, ...rest); this.late = String(url).includes('workers/search'); }
+  addEventListener(type, listener, ...rest) {
+    if (!this.late || type !== 'message') return super.addEventListener(type, listener, ...rest);
+    let queue = Promise.resolve();
+    const late = (event) => { queue = queue.then(() => new Promise((done) => setTimeout(() => { listener(event); done(); }, 50))); };
+    return super.addEventListener(type, late, ...rest);
+  }
+};
+"""
+
+
 @pytest.fixture(scope="module")
 def hpage(browser, hostile: tuple[Path, Path]) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     server, url = serve(hostile[1])
     with watched_page(browser, url) as page:
         page.context.add_init_script(OPEN_SHADOW_ROOTS)
+        page.context.add_init_script(LATE_SEARCH_ANSWERS)
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
         yield page
     server.shutdown()
@@ -107,6 +127,28 @@ def test_markdown_links_to_pages_and_sites_are_kept() -> None:
         assert f'href="{url}"' in render_markdown(f"[a]({url})"), url
 
 
+IMAGES = [
+    "![i](javascript:alert(1))", "![t](https://tracker.invalid/p.gif)", '![t](https://tracker.invalid/p.gif "t")',
+    "![t](<https://tracker.invalid/p.gif>)", "![t][r]\n\n[r]: https://tracker.invalid/p.gif", "![r]\n\n[r]: https://tracker.invalid/p.gif",
+    "[![t](https://tracker.invalid/p.gif)](https://exemplo.invalid/)", "*![t](https://tracker.invalid/p.gif)*",
+]
+
+
+@pytest.mark.parametrize("text", IMAGES)
+def test_markdown_images_render_as_their_alt_text(text: str) -> None:
+    # Defence in depth (the validator refuses images in the sources): no <img>, no URL of the image.
+    out = render_markdown(text)
+    assert "<img" not in out.lower() and "tracker.invalid" not in out and "javascript" not in out, out
+    assert re.sub(r"<[^>]+>", "", out).strip() in ("i", "t", "r"), out
+
+
+def test_an_image_alt_text_and_raw_img_stay_text() -> None:
+    assert render_markdown("![<img src=x onerror=alert(1)> & co](https://tracker.invalid/p.gif)") == (
+        "<p>&lt;img src=x onerror=alert(1)&gt; &amp; co</p>")
+    assert render_markdown("<img src=https://tracker.invalid/p.gif>") == "<p>&lt;img src=https://tracker.invalid/p.gif&gt;</p>"
+    assert render_markdown(r"\![não é imagem](https://exemplo.invalid/)") == '<p>!<a href="https://exemplo.invalid/">não é imagem</a></p>'
+
+
 def test_the_payload_reaches_every_kind_of_text() -> None:
     """The fixture itself: the generator poisons the prose and keeps the structure."""
     from fixtures.injection.hostile import poison
@@ -122,22 +164,33 @@ def test_the_payload_reaches_every_kind_of_text() -> None:
 @pytest.mark.browser
 def test_every_page_and_the_search_show_the_payload_as_text(hpage: Page, hostile: tuple[Path, Path]) -> None:
     site = hostile[1]
-    pages = [f.relative_to(site).as_posix().removesuffix("index.html") for f in sorted(site.rglob("*.html"))]
+    files = {f.relative_to(site).as_posix().removesuffix("index.html"): f for f in sorted(site.rglob("*.html"))}
+    pages = list(files)
     assert len(pages) >= 15 and set(APPS) <= set(pages)
     for path in [p for p in pages if p not in APPS]:  # the two apps: the tests below, engine running
         hpage.goto(path)
-        if path == "fluxograma/":
-            hpage.wait_for_function("document.querySelector('.mermaid')?.shadowRoot?.querySelector('svg')", timeout=READY)
+        if count := files[path].read_text(encoding="utf-8").count('class="mermaid"'):
+            # Until Mermaid has drawn it, a diagram is its source text (with Mermaid's entity codes, "#60;"):
+            # Material replaces each source by a <div class="mermaid"> holding the drawing. Wait for that.
+            drawn = hpage.locator("div.mermaid")
+            expect(drawn).to_have_count(count, timeout=READY)
+            for i in range(count):
+                expect(drawn.nth(i).locator("svg").first).to_be_attached()
+            expect(drawn.first).to_contain_text(SCRIPT)
         found = inspect(hpage)
         if path not in HAND_WRITTEN:
-            assert SCRIPT in found["text"] and IMG in found["text"] and TEMPLATE in found["text"], path
+            assert SCRIPT in found["text"] and HANDLER in found["text"] and TEMPLATE in found["text"], path
         if path.startswith(("modos/", f"macros/{MACRO}/")):
             assert SCRIPT in found["title"], (path, found["title"])
         assert_clean(hpage)
     hpage.goto("")
-    search(hpage, "Homogeneização")
-    result = hpage.locator(".md-search-result__item").first
-    expect(result).to_contain_text(SCRIPT, timeout=READY)
+    query = "Homogeneização"
+    search(hpage, query)
+    # Material shows results for every prefix typed ("H", "Ho"...), whose teasers can hold the diagram's
+    # source text: wait until the list is the one for the whole query (its links carry `?h=<query>`).
+    whole = f'[href*="?h={urllib.parse.quote(query.lower())}" i]'
+    expect(hpage.locator(f".md-search-result__link{whole}").first).to_contain_text(SCRIPT, timeout=READY)
+    expect(hpage.locator(f".md-search-result__link:not({whole})")).to_have_count(0)
     inspect(hpage)
     assert_clean(hpage)
 

@@ -1,7 +1,10 @@
-"""Markdown to HTML with every raw HTML tag escaped.
+"""Markdown to HTML with every raw HTML tag escaped and no images.
 
 The site and the Zendesk export both render texts from the YAML through this
 one function, so a `<script>` typed into a source shows up as text everywhere.
+An image (`![alt](url)`) is shown as its alt text: the site needs none, and in
+a Zendesk macro one would be loaded from wherever its URL points (a tracking
+pixel). The validator rejects them in the sources; this is the second line.
 """
 
 from __future__ import annotations
@@ -10,9 +13,14 @@ import html
 import re
 
 import markdown
+from markdown import inlinepatterns
 
 EXTENSIONS = ["sane_lists", "smarty"]
 EXTENSION_CONFIGS = {"smarty": {"smart_quotes": False, "smart_dashes": False}}
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# Markdown image syntax (`![` not escaped by a backslash) or a raw <img>/<image> tag (HTML parsers
+# read <image> as <img>): what the validator rejects in any text of the sources.
+IMAGE_SYNTAX = re.compile(r"(?<!\\)(?:\\\\)*!\[|<img\b|<image\b", re.IGNORECASE)
 
 def _strip_raw_html(md: markdown.Markdown) -> None:
     # Raw HTML blocks and inline HTML are not processed: they stay text and
@@ -21,12 +29,43 @@ def _strip_raw_html(md: markdown.Markdown) -> None:
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.deregister("entity")
 
+class _ImageAsText(inlinepatterns.ImageInlineProcessor):
+    """`![alt](url)` becomes the text `alt` (escaped by the serializer like any text)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:  # type: ignore[override]
+        el, start, end = super().handleMatch(m, data)
+        return (None if el is None else el.get("alt", "")), start, end
+
+
+class _ImageReferenceAsText(inlinepatterns.ImageReferenceInlineProcessor):
+    """`![alt][ref]` becomes the text `alt`."""
+
+    def makeTag(self, href: str, title: str, text: str) -> str:  # type: ignore[override]
+        return self.unescape(text)
+
+
+class _ShortImageReferenceAsText(inlinepatterns.ShortImageReferenceInlineProcessor):
+    """`![ref]` becomes the text `ref`."""
+
+    makeTag = _ImageReferenceAsText.makeTag
+
+
+def _images_as_text(md: markdown.Markdown) -> None:
+    # The same patterns and priorities as Markdown's own image processors, so the
+    # syntax is still consumed (no "!" + link is left behind) but no <img> is made.
+    md.inlinePatterns.register(_ImageAsText(inlinepatterns.IMAGE_LINK_RE, md), "image_link", 150)
+    md.inlinePatterns.register(_ImageReferenceAsText(inlinepatterns.IMAGE_REFERENCE_RE, md), "image_reference", 140)
+    md.inlinePatterns.register(_ShortImageReferenceAsText(inlinepatterns.IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+
+
 def render_markdown(text: str) -> str:
     """Render a Markdown text from the sources into safe HTML."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     _strip_raw_html(md)
+    _images_as_text(md)
     out = md.convert(text)
-    return _neutralize_links(out)
+    return _IMG_TAG.sub("", _neutralize_links(out))  # no <img> can be left; removed all the same if one were
+
 
 def _neutralize_links(out: str) -> str:
     # A Markdown link keeps its URL only when it is relative or its scheme is a safe one;

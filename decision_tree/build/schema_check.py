@@ -44,7 +44,7 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(_load(name), registry=registry)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     """A value on one short line: text quoted, anything else as JSON."""
     if isinstance(value, str):
         text = " ".join(value.split())
@@ -90,10 +90,10 @@ def _schema_messages(display: str, data: Any, error: ValidationError) -> list[st
         nearest = _nearest_alternative(error) if isinstance(value, dict) else []
         if nearest:  # e.g. a local source without its owner
             return [message for sub in nearest for message in _schema_messages(display, data, sub)]
-        return [f"{display}:{line}: {where}{_show(value)} is not a valid source; {SOURCE_FIX}"]
+        return [f"{display}:{line}: {where}{show(value)} is not a valid source; {SOURCE_FIX}"]
     if "propertyNames" in error.schema_path:
         mapping = parent[path[-1]] if path else data
-        return [f"{display}:{line_of(mapping, value)}: {where}key {_show(value)} is not a valid id; {PATTERN_FIXES[ID]}"]
+        return [f"{display}:{line_of(mapping, value)}: {where}key {show(value)} is not a valid id; {PATTERN_FIXES[ID]}"]
     if kind == "additionalProperties":
         known = ", ".join(schema.get("properties", {}))
         return [f"{display}:{line_of(value, k)}: {where}unknown key '{k}' (known: {known}); remove it or fix its spelling"
@@ -102,24 +102,24 @@ def _schema_messages(display: str, data: Any, error: ValidationError) -> list[st
         missing = [k for k in error.validator_value if k not in value]
         return [f"{display}:{line}: {where}missing required key '{k}'; add it" for k in missing]
     if kind == "type" and schema.get("pattern") in PATTERN_FIXES and not isinstance(value, (dict, list)):
-        what, fix = f"{_show(value)} is not text", PATTERN_FIXES[schema["pattern"]]
+        what, fix = f"{show(value)} is not text", PATTERN_FIXES[schema["pattern"]]
     elif kind == "type":
         expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
-        what, fix = f"{_show(value)} is not {expected}", f"write {expected} here"
+        what, fix = f"{show(value)} is not {expected}", f"write {expected} here"
     elif kind == "pattern":
-        what, fix = f"{_show(value)} is not valid", PATTERN_FIXES.get(error.validator_value, f"match {error.validator_value}")
+        what, fix = f"{show(value)} is not valid", PATTERN_FIXES.get(error.validator_value, f"match {error.validator_value}")
     elif kind in ("enum", "const"):
         allowed = error.validator_value if kind == "enum" else [error.validator_value]
-        what, fix = f"{_show(value)} is not allowed (allowed: {', '.join(map(str, allowed))})", "use one of them"
+        what, fix = f"{show(value)} is not allowed (allowed: {', '.join(map(str, allowed))})", "use one of them"
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low, high = schema.get("minimum", "..."), schema.get("maximum", "...")
-        what, fix = f"{_show(value)} is out of range ({low} to {high})", "use a number in that range"
+        what, fix = f"{show(value)} is out of range ({low} to {high})", "use a number in that range"
     elif kind == "minLength":
         what, fix = "the text is empty", "write it"
     elif kind in ("minItems", "minProperties"):
         what, fix = "the list is empty" if kind == "minItems" else "the mapping is empty", "add at least one entry"
     elif kind == "uniqueItems":
-        what, fix = f"{_show(value)} repeats an item", "remove the duplicate"
+        what, fix = f"{show(value)} repeats an item", "remove the duplicate"
     else:
         what, fix = error.message.replace("\n", " "), "make it match the schema"
     return [f"{display}:{line}: {where}{what}; {fix}"]

@@ -35,7 +35,83 @@ class LList(list):
     item_lines: list[int]
 
 
+# Limits on what one file may make the loader build. The sources are small (the guidelines are
+# about 850 values, 8 levels deep), so a file past these is a mistake or an attack (an alias bomb:
+# a few hundred bytes of nested aliases that expand to billions of values).
+MAX_ALIAS_VALUES = 1000  # values that aliases (`*name`) may add to one file, counted expanded
+MAX_DEPTH = 50  # levels of nested lists and mappings
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A limit of the loader was hit; `problem` is already `what; how to fix it`."""
+
+
 class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that keeps lines, refuses alias bombs and deep nesting, and keeps dates as text."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._alias_values = 0
+        self._open_anchors: set[str] = set()
+        self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth), aliases expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            node = self.anchors.get(event.anchor)
+            if node is not None:
+                self._check_alias(event, node)
+            return super().compose_node(parent, index)
+        self._enter(event.start_mark, 1)
+        if event.anchor is not None:
+            self._open_anchors.add(event.anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.discard(event.anchor)
+            self._depth -= 1
+
+    def _enter(self, mark: yaml.Mark, levels: int) -> None:
+        self._depth += levels
+        if self._depth > MAX_DEPTH:
+            raise _Refused(None, None, f"the lists and mappings here are nested more than {MAX_DEPTH} levels deep; "
+                           "flatten the structure (the sources need fewer than 10 levels)", mark)
+
+    def _check_alias(self, event: yaml.AliasEvent, node: yaml.Node) -> None:
+        name = event.anchor
+        if name in self._open_anchors:
+            raise _Refused(None, None, f"alias '*{name}' is inside the value '&{name}' it refers to (a loop); "
+                           "write the value out instead of the alias", event.start_mark)
+        values, depth = self._measure(node)
+        self._alias_values += values
+        if self._alias_values > MAX_ALIAS_VALUES:
+            raise _Refused(None, None, f"alias '*{name}' makes the aliases of this file expand to more than "
+                           f"{MAX_ALIAS_VALUES} values; write the values out instead of nesting aliases", event.start_mark)
+        self._enter(event.start_mark, depth)
+        self._depth -= depth
+
+    def _measure(self, root: yaml.Node) -> tuple[int, int]:
+        """How many values `root` stands for, aliases expanded, and how deep it is (without recursion)."""
+        memo, todo = self._measured, [(root, False)]
+        while todo:
+            node, children_done = todo.pop()
+            if id(node) in memo:
+                continue
+            if isinstance(node, yaml.MappingNode):
+                children = [child for pair in node.value for child in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            else:
+                children = []
+            if children_done:
+                measured = [memo[id(child)] for child in children]
+                memo[id(node)] = (1 + sum(v for v, _ in measured), 1 + max((d for _, d in measured), default=0))
+            else:
+                todo.append((node, True))
+                todo.extend((child, False) for child in children if id(child) not in memo)
+        return memo[id(root)]
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:
         result = LDict()
         result.line = node.start_mark.line + 1
@@ -78,10 +154,14 @@ def load_yaml(path: Path, display: str) -> Any:
         raise SourceError([f"{display}:1: the file is not UTF-8 ({exc.reason}); save it as UTF-8"]) from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        raise SourceError([_character_message(display, text, exc)]) from None
+    except RecursionError:  # not expected past MAX_DEPTH; never a traceback all the same
+        raise SourceError([f"{display}:1: the file is nested too deeply to read; flatten its lists and mappings"]) from None
     except yaml.MarkedYAMLError as exc:
         what = exc.problem or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "; " in what:
-            # Our own duplicate-key / non-text-key messages already say the fix.
+        if isinstance(exc, _Refused) or (isinstance(exc, yaml.constructor.ConstructorError) and "; " in what):
+            # Our own messages (limits, duplicate or non-text keys) already say the fix.
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             raise SourceError([f"{display}:{line}: {what}"]) from None
         # An unclosed quote or bracket is reported where it opens, not at the end of the file.
@@ -91,6 +171,17 @@ def load_yaml(path: Path, display: str) -> Any:
         if exc.context:
             what = f"{what} ({exc.context})"
         raise SourceError([f"{display}:{line}: YAML syntax error: {what}; fix the indentation or quoting there"]) from None
+
+
+def _character_message(display: str, text: str, exc: yaml.reader.ReaderError) -> str:
+    """A character YAML does not allow (NUL, ESC, DEL, C1 controls...): where it is and what it is."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    kind = "control character" if code < 0x20 or 0x7F <= code <= 0x9F else "character"
+    return (f"{display}:{line}: the {kind} U+{code:04X} (column {column}) is not allowed in YAML; "
+            "delete it (editors often do not show it) or retype the text around it")
 
 
 def line_of(container: Any, key: Any = None) -> int:

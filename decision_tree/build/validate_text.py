@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .markup import IMAGE_SYNTAX
 from .provenance import fill, mode_values, placeholders, quote_of, sourced, ticket_values
+from .schema_check import show as _show
 from .sources import line_of
 
 if TYPE_CHECKING:
@@ -111,4 +113,20 @@ def check_macro_texts(ctx: Ctx) -> None:
                     display)
 
 
-CHECKS: list[Callable[[Ctx], None]] = [check_sources, check_placeholders, check_macro_texts]
+def check_no_images(ctx: Ctx) -> None:
+    """No text of any source holds an image (Markdown `![alt](url)` or a raw `<img`): the site
+    needs none, and in a Zendesk macro it would be loaded from its URL (a tracking pixel)."""
+    for display, data in [(ctx.path, ctx.g), *ctx.macro_files]:
+        todo = [data]
+        while todo:
+            container = todo.pop()
+            for key, value in container.items() if isinstance(container, dict) else enumerate(container):
+                if isinstance(value, (dict, list)):
+                    todo.append(value)
+                elif isinstance(value, str) and (found := IMAGE_SYNTAX.search(value)):
+                    ctx.add(line_of(container, key), f"the text has an image ({_show(value[found.start():])}), which no text may show "
+                            "(in a Zendesk macro it would be fetched from its URL)",
+                            "remove it, or write a link [text](https://...) instead", display)
+
+
+CHECKS: list[Callable[[Ctx], None]] = [check_sources, check_placeholders, check_macro_texts, check_no_images]
