@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "decision_tree"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCKS = {"cli": ["cli"], "build": ["build"], "dev": ["dev"]}  # requirements/<name>.txt -> extras it locks
-CLI_ENTRIES = ["cli.py", "__main__.py", "zendesk.py"]
+CLI_ENTRIES = ["cli.py", "__main__.py", *sorted(f"zendesk/{p.name}" for p in (PACKAGE / "zendesk").glob("*.py"))]
 REQUIREMENT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([^\]]+)\])?\s*(?:==\s*([^\s;]+))?")
 
 
