@@ -554,6 +554,8 @@ def page(results: dict[str, Any]) -> str:
     out = [
         "---",
         "title: Desempenho",
+        "search:",
+        "  exclude: true  # for maintainers",
         "---",
         "",
         "<!-- Gerada por bench/run.py (make bench): não edite à mão; rode o comando de novo. -->",

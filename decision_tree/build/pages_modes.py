@@ -51,7 +51,7 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
 
         checks = [{**c, "gap": gap_of(bundle, c.get("gap"))} for c in bundle["checks"]]
     return render(
-        "mode.md.j2", page, title=mode.title, hide=None, updated=updated,
+        "mode.md.j2", page, title=mode.title, hide=None, updated=updated, search={"boost": 3},  # the criteria come first
         mode=raw, criteria=list(groups.items()), checks=checks,
         prerequisites=[
             {"id": p.id, "title": p.title, "text": p.text, "source": p.source.to_dict()} for p in prerequisites_for(g, mode.id)

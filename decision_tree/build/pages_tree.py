@@ -84,6 +84,7 @@ def decision_table(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
     return render(
         "decision_table.md.j2", "tabela-de-decisao.md", title="Tabela de decisão", hide=["navigation"], updated=updated,
         questions=questions, outcomes=outcomes, modes=bundle["modes"], path_count=sum(1 for _ in e.paths()),
+        search={"boost": 0.5},  # it repeats the criteria's words: their own pages come first
     )
 
 
@@ -134,5 +135,6 @@ def mermaid_source(g: Guidelines) -> str:
 
 def flowchart(g: Guidelines, updated: str) -> str:
     modes = [{"id": m.id, "title": m.title, "color": m.color} for m in g.modes.values()]
+    # Out of the search: its only text is the diagram's source, which would show up as code in the results.
     return render("flowchart.md.j2", "fluxograma.md", title="Fluxograma", hide=["navigation", "toc"], updated=updated,
-                  modes=modes, mermaid=mermaid_source(g))
+                  modes=modes, mermaid=mermaid_source(g), search={"exclude": True})

@@ -159,7 +159,7 @@ function boot() {
   });
   worker.addEventListener("error", (event) => {
     event.preventDefault();
-    fail("o motor não pôde ser baixado ou executado.");
+    fail("o assistente não pôde ser baixado ou executado.");
   });
   timer = setTimeout(() => fail(`o carregamento passou de ${TIMEOUT_MS / 1000} segundos.`), TIMEOUT_MS);
   return e;

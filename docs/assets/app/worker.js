@@ -25,7 +25,7 @@ async function boot() {
     stdout: () => {},
     stderr: (text) => console.warn(text),
   });
-  self.postMessage({ type: "progress", text: "Preparando o motor de decisão…" });
+  self.postMessage({ type: "progress", text: "Preparando as regras da diretriz…" });
   pyodide.runPython(INIT);
   handle = pyodide.pyimport("decision_tree.api").handle;
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started) });
@@ -37,7 +37,7 @@ self.addEventListener("message", (event) => {
   try {
     response = handle(request);
   } catch (error) {
-    response = JSON.stringify({ ok: false, error: `Erro interno do motor: ${error.message}` });
+    response = JSON.stringify({ ok: false, error: `Erro interno do assistente: ${error.message}` });
   }
   self.postMessage({ type: "response", id, response });
 });
