@@ -73,6 +73,7 @@ def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     if r["pending_check"]:
         p = r["pending_check"]
         w(f"\nVerificação pendente: {p['title']} — {p['pending']}\n")
+        w(f"  O que fazer: {p['next_step']['text']}{_label(p['next_step'])}\n")
         if p["gap"]:
             w(f"  Atenção: {p['gap']['text']}\n")
     if r["criteria"]:

@@ -129,7 +129,7 @@ class Recommendation:
                 "rules": [_source(r) for r in self.billing.rules()],
                 "calculator": urls.CALCULATOR if self.billing.is_billed else None,
             },
-            "next_steps": ([_source(check.next_step)] if check else []) + [_source(s) for s in self.outcome.next_steps],
+            "next_steps": [_source(s) for s in self.outcome.next_steps],  # the pending check's own step is in pending_check
             "answers": [{"question": s.question.question, "answer": s.option.label} for s in self.walk.steps],
         }
         data["ticket_note"] = ticket_note(self.g, data)

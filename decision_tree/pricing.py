@@ -195,7 +195,7 @@ def parse_taxes(specs: Any) -> list[TaxLine] | None:
             continue
         name = str(spec.get("name", "")).strip() or f"Imposto {i + 1}"
         try:
-            percent = parse_number(spec.get("percent", ""), f"Imposto {name} (%)", max_decimals=4, unit="%")
+            percent = parse_number(spec.get("percent", ""), f"{name} (%)", max_decimals=4, unit="%")
         except ValueError as exc:
             errors[f"tax{i}"] = str(exc)
             continue

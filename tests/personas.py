@@ -84,7 +84,10 @@ PERSONAS = (
         "Um consultor AMS relata que a inclusão de pedido de venda dá erro só com o TES 501, já gravado; com um TES "
         "novo, não. O Suporte analisou o cadastro e não achou o que ele tem de particular.",
         (
-            ("q-situacao", "registros-gravados"),  # only with records already saved, not with a new one
+            ("q-situacao", "ocorrencia"),  # an error in a routine in use; he wants it fixed, not a mapping study
+            ("q-atualizacoes", "sim"),  # the Suporte analysed it: the environment is updated…
+            ("q-parametros", "sim"),  # …and the parameters were validated
+            ("q-simulacao", "registros-gravados"),  # with a new record it does not happen, only with TES 501
             ("q-registros", "inconsistencia"),  # a possible inconsistency with that record; the Suporte found nothing
             ("q-publico-modulo", "ams"),  # an AMS consultant requests it
         ),
@@ -132,18 +135,32 @@ PERSONAS = (
     Persona(
         "cliente-confirma",
         "O Suporte ainda não simulou. O cliente diz que fez os procedimentos que o Suporte indicou, validou os itens da "
-        "documentação e testou numa base atualizada e padrão, com os dicionários padrão: o problema continua.",
+        "documentação e testou numa base atualizada e padrão, com os dicionários padrão, onde o erro não acontece; "
+        "na base de produção dele, o problema continua.",
         (
             ("q-situacao", "ocorrencia"),
             ("q-atualizacoes", "sim"),  # he tested on an updated base: the environment is updated
             ("q-parametros", "sim"),
             ("q-simulacao", "nao-simulada"),  # the Suporte itself has not simulated it yet
-            ("q-confirmacoes", "sim"),  # the client confirms the three things
+            ("q-confirmacoes", "nao-se-repete"),  # he confirms the three; on the standard base it does not happen
             ("q-publico-modulo", "cliente-final"),
         ),
         "consultoria-modulo",
         ("modulo-confirma-procedimentos", "modulo-confirma-documentacao", "modulo-confirma-reproducao"),
         MODULO_TERMO["cliente-final"],
+    ),
+    Persona(
+        "cliente-reproduz-no-padrao",
+        "O Suporte ainda não simulou. O cliente fez os procedimentos indicados, validou a documentação e testou numa "
+        "base atualizada e padrão: o mesmo erro acontece lá.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "nao-simulada"),
+            ("q-confirmacoes", "se-repete"),  # it happens in the standard environment too: a possible product inconsistency
+        ),
+        "suporte-padrao", ("sp-inconsistencia-produto",), None,
     ),
     # -- Consultoria Telefônica ----------------------------------------------------------
     Persona(
@@ -191,8 +208,7 @@ PERSONAS = (
         "O erro só acontece com notas antigas, já gravadas; com uma nota nova não acontece. O cliente quer entender o "
         "que essas notas têm de diferente.",
         (
-            ("q-situacao", "registros-gravados"),  # only with saved records, not with a new one
-            ("q-registros", "mapear"),  # the client wants to map the records' particularities
+            ("q-situacao", "mapear-registros"),  # he wants the saved records' particularities mapped
             ("q-publico-telefonica", "cliente-final"),
         ),
         "consultoria-telefonica", ("telefonica-registros-gravados",), "telefonica-termo",

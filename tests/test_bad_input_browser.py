@@ -100,11 +100,16 @@ def test_a_bad_value_is_explained_beside_its_field_and_the_last_estimate_stays(c
     assert_clean(calc)
 
 
-def test_the_copied_estimate_is_the_last_valid_one(calc: Page) -> None:
+def test_an_estimate_is_copied_only_while_the_fields_give_it(calc: Page) -> None:
+    """A stale estimate next to a wrong field was copied as if it were the fields' (found by a walk-through)."""
     total = baseline(calc, 37)
+    copy = calc.get_by_role("button", name="Copiar estimativa")
     calc.locator("#dt-minutes").fill("trinta")
     expect(calc.locator("#dt-minutes-error")).to_be_visible()
-    calc.get_by_role("button", name="Copiar estimativa").click()
+    expect(copy).to_be_disabled()
+    calc.locator("#dt-minutes").fill("37")
+    expect(copy).to_be_enabled()
+    copy.click()
     copied = calc.evaluate("navigator.clipboard.readText()")
     assert f"Total: {total}" in copied and "Minutos trabalhados: 37" in copied
     assert "minutes=37" in copied.rsplit("Simulação: ", 1)[1]  # its link gives that estimate back

@@ -64,7 +64,7 @@ def test_wizard_stops_cleanly_when_input_ends() -> None:
 
 
 def test_recommend_json_equals_the_engine_and_the_page() -> None:
-    state = E.encode(answer_ids(E, "registros-gravados", "mapear", "totvs"))
+    state = E.encode(answer_ids(E, "mapear-registros", "totvs"))
     r = run("recommend", state, "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)

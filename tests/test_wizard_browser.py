@@ -409,15 +409,16 @@ def test_without_the_engine_the_first_answer_opens_the_table_where_it_leads(tole
     page.goto("assistente/")
     expect(page.get_by_role("alert").filter(has_text="Não foi possível iniciar")).to_be_visible(timeout=READY)
     first = engine().g.questions[engine().g.start]
-    option = first.option("registros-gravados")
+    option = first.option("ocorrencia")
     page.get_by_role("radio", name=option.label, exact=True).check()
     page.get_by_role("button", name="Próxima").click()
-    expect(page).to_have_url(re.compile(r"tabela-de-decisao/\?pergunta=q-situacao&resposta=registros-gravados"))
+    expect(page).to_have_url(re.compile(r"tabela-de-decisao/\?pergunta=q-situacao&resposta=ocorrencia"))
     row = page.locator(f"tr[data-key='{first.id}.{option.id}']")
     expect(row).to_be_visible()
     expect(page.locator(f"tr[data-key='{first.id}.duvida']")).to_be_hidden()
-    expect(page.locator("#q-registros")).to_be_visible()
-    expect(page.locator("#q-atualizacoes")).to_be_hidden()
+    expect(page.locator("#q-atualizacoes")).to_be_visible()
+    expect(page.locator("#q-publico-telefonica")).to_be_visible()  # the outdated environment without a patch
+    expect(page.locator("#out-sp-duvida")).to_be_hidden()
 
 
 def test_fallback_when_loading_takes_too_long(tolerant: BrowserContext) -> None:

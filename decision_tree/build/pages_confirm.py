@@ -112,4 +112,11 @@ def page(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
         if group:
             areas.append((title, group))
     return render("to_confirm.md.j2", "pontos-a-confirmar.md", title="Pontos a confirmar", hide=["navigation"], updated=updated,
-                  items=items, areas=areas, confirmed=sum(1 for i in items if i["confirmed"]))
+                  items=items, areas=areas, confirmed=sum(1 for i in items if i["confirmed"]), manager=_manager(bundle))
+
+
+def _manager(bundle: dict[str, Any]) -> str:
+    """Who the guideline names as the management it was written under (its opening paragraph)."""
+    origin = " ".join(bundle["origin"]["text"].split())
+    start = origin.find("sob gestão de ")
+    return origin[start + len("sob gestão de "):].rstrip(".") if start >= 0 else "quem a publicou"

@@ -18,7 +18,12 @@ from .render import render
 
 # Mermaid's entity codes (`#NN;`): quotes, brackets and markup can never end a label or become HTML.
 _MERMAID_ENTITIES = {c: f"#{ord(c)};" for c in '#"<>&`;|\\{}[]*_~'}
-EDGE_LABEL = 60  # characters of an answer shown on an arrow
+EDGE_LABEL = 44  # characters of an answer shown on an arrow
+# Mermaid's per-diagram settings (its YAML front matter): bigger text, more room between nodes.
+MERMAID_CONFIG = (
+    "---\nconfig:\n  flowchart:\n    useMaxWidth: false\n    nodeSpacing: 40\n    rankSpacing: 60\n    wrappingWidth: 220\n"
+    "  themeVariables:\n    fontSize: 17px\n---\n"
+)
 
 
 def _key(q: Question, o: Option) -> str:
@@ -45,7 +50,11 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
     own next steps, or, for a consultancy, its prerequisites and workflow."""
     o = g.outcomes[outcome_id]
     if g.billing.modes[o.mode].is_billed:
-        steps = [{"text": p.title, "source": p.source.to_dict()} for p in prerequisites_for(g, o.mode)]
+        steps = []
+        for p in prerequisites_for(g, o.mode):
+            only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
+            when = f" (só quando vale o critério “{'”, “'.join(only)}”)" if only else ""
+            steps.append({"text": p.title + when, "source": p.source.to_dict()})
         return steps + [s.text.to_dict() for s in g.workflow if s.applies_to(o.mode)]
     check = g.checks.get(o.pending_check or "")
     return ([check.next_step.to_dict()] if check else []) + [s.to_dict() for s in o.next_steps]
@@ -104,7 +113,7 @@ def edge_label(g: Guidelines, e: Engine, o: Option) -> str:
     if facts["audience"]:
         parts = [facts["audience"].short]
         if facts["termo"]:
-            parts.append("Termo: " + facts["termo"].title.split(" - ")[-1])
+            parts.append(facts["termo"].title.split(" - ")[-1].split(":: ")[-1])
         if facts["payer"]:
             parts.append("paga: " + facts["payer"])
         return " · ".join(parts)
@@ -119,7 +128,7 @@ def mermaid_source(g: Guidelines) -> str:
     ids = {q.id: f"p{i}" for i, q in enumerate(order, start=1)}
     ids |= {o.id: f"r{i}" for i, o in enumerate(g.outcomes.values(), start=1)}
     classes = {m.id: f"m{i}" for i, m in enumerate(g.modes.values(), start=1)}
-    lines = ["flowchart TD"]
+    lines = [MERMAID_CONFIG + "flowchart TD"]
     for q in order:
         lines.append(f'    {ids[q.id]}("{mermaid_label(q.question)}")')
     for o in g.outcomes.values():

@@ -4,16 +4,19 @@ local rule that is not confirmed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .markup import IMAGE_SYNTAX
 from .provenance import fill, mode_values, placeholders, quote_of, sourced, ticket_values
 from .schema_check import show as _show
 from .sources import line_of
 
 if TYPE_CHECKING:
     from .validate import Ctx
+
+# An image in a text: Markdown's `![` (not escaped) or a raw <img>/<image> tag.
+IMAGE_SYNTAX = re.compile(r"(?<!\\)(?:\\\\)*!\[|<img\b|<image\b", re.IGNORECASE)
 
 GUIDELINE_FILE = "decision_tree/diretriz.txt"
 

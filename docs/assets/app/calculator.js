@@ -42,7 +42,10 @@ function mountCalculator(app) {
     role("waiver").hidden = !waivable();
     role("taxes").hidden = !modeFlag("taxes"); // the mode's price has no taxes on top
     // The dropdown shows a short name (it must fit a phone); the full name is below it.
-    role("audience-hint").textContent = field("audience").selectedOptions[0]?.dataset.title ?? "";
+    const chosen = field("audience").selectedOptions[0];
+    const hint = role("audience-hint");
+    hint.textContent = chosen?.dataset.title ?? "";
+    hint.hidden = !chosen || chosen.dataset.title === chosen.textContent.trim();
   }
 
   function request() {
@@ -154,6 +157,7 @@ function mountCalculator(app) {
     if (n !== latest) return;
     showErrors(res.ok ? {} : res.errors || {});
     body.classList.toggle("dt-stale", !res.ok);
+    copyButton.disabled = !res.ok; // never copy an estimate that is not what the fields say
     if (res.ok) {
       note.textContent = "";
       render(res.quote);

@@ -29,7 +29,9 @@ if (form) {
       node.hidden = !(inMode && inPart && hasRows);
       if (!node.hidden && node.matches(".kb-node")) shown += 1;
     }
-    status.textContent = mode || from ? `Mostrando ${shown} pergunta(s) e os resultados a que elas levam.` : "";
+    if (!mode && !from) status.textContent = "";
+    else if (shown === 0) status.textContent = "Nenhuma pergunta leva a essa modalidade a partir dessa resposta.";
+    else status.textContent = `Mostrando ${shown} ${shown === 1 ? "pergunta" : "perguntas"} e os resultados a que ${shown === 1 ? "ela leva" : "elas levam"}.`;
   }
 
   form.hidden = false;
