@@ -1,7 +1,8 @@
 """Performance benchmark of the site: `make bench` (= .venv/bin/python bench/run.py).
 
 Builds the site with the real `mkdocs build --strict` (timed), serves it on
-127.0.0.1 with the hosting headers of docs/hospedagem.md (bench/server.py),
+127.0.0.1 with the hosting of the "Hospedagem" page (bench/server.py; with
+`--nginx`, the installed nginx and the page's file),
 drives Debian's headless Chromium through Playwright and measures, over
 `--runs` runs (median and spread):
 
@@ -40,7 +41,7 @@ sys.path.insert(0, str(BENCH))
 
 import pages  # noqa: E402
 import report  # noqa: E402
-from server import Server  # noqa: E402
+from server import NginxServer, Server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -328,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile-runs", type=int, default=3, help="runs of the worker-start breakdown (default 3; 0 skips it)")
     ap.add_argument("--calc-changes", type=int, default=8, help="calculator changes per run (default 8)")
     ap.add_argument("--no-gzip", action="store_true", help="serve without gzip (the hosting page's nginx compresses)")
+    ap.add_argument("--nginx", action="store_true", help="serve with the installed nginx and the hosting page's file (HTTPS, HTTP/2)")
     ap.add_argument("--page", type=Path, default=ROOT / "docs" / "desempenho.md", help="the site page to regenerate")
     ap.add_argument("--no-page", action="store_true", help="do not regenerate docs/desempenho.md")
     ap.add_argument(
@@ -341,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.nginx and args.no_gzip:
+        ap.error("--nginx serves as the hosting page says, with gzip: drop --no-gzip")
 
     def too_long(signum: int, frame: object) -> None:
         raise TimeoutError(f"the benchmark passed --time-limit={args.time_limit} s")
@@ -379,8 +383,10 @@ def _run(args: argparse.Namespace, tmp: Path, started: float) -> int:
     from playwright.sync_api import sync_playwright
 
     raw: dict[str, Any] = {"wizard": [], "bare": [], "calculator": [], "guidelines": [], "profile": {}, "warmup": {}}
-    with Server(site, pages.overlay(site), use_gzip=not args.no_gzip) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    overlay = pages.overlay(site)
+    serving = NginxServer(site, overlay, tmp / "nginx") if args.nginx else Server(site, overlay, use_gzip=not args.no_gzip)
+    with serving as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + server.chromium_args, headless=True)
         try:
             info = machine(browser.version)
             core = [PYODIDE_PREFIX + n for n in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs", "pyodide.mjs")]
@@ -434,6 +440,8 @@ def _run(args: argparse.Namespace, tmp: Path, started: float) -> int:
         gzip=not args.no_gzip,
         elapsed=time.monotonic() - started,
     )
+    if args.nginx:
+        results["method"]["server"] = serving.description
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rounded(results), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(report.table(results))

@@ -1,16 +1,22 @@
-"""A static HTTP server for the benchmark: the hosting headers of docs/hospedagem.md.
+"""Static servers for the benchmark, with the hosting of the "Hospedagem" page (decision_tree/build/hosting.py).
 
-- MIME types Pyodide needs (`.wasm` as application/wasm, `.mjs` as JavaScript);
-- the CSP, `nosniff` and `Referrer-Policy` headers of the hosting page;
-- `Cache-Control` as in the page's nginx example: Material's hashed CSS/JS
-  `immutable`, the Pyodide core files `max-age=86400`, everything else
-  (HTML, `pyodide-lock.json`, the engine wheel, the app's JS) `no-cache`,
+`Server`, a Python server on plain HTTP/1.1:
+
+- the Content-Type of every file, the CSP, `nosniff` and `Referrer-Policy`
+  headers and `Cache-Control` of the hosting page (Material's hashed CSS/JS
+  `immutable`, the Pyodide core files `max-age=86400`, everything else —
+  HTML, `pyodide-lock.json`, the engine wheel, the app's JS — `no-cache`),
   with `ETag`/`Last-Modified` so a revalidation costs a 304;
-- gzip for the types the nginx example compresses (compressed once, kept in memory);
+- gzip for the types the page compresses (compressed once, kept in memory);
 - an overlay: extra files served from memory (the bare-Pyodide page) without
   writing into the built site;
 - a log of every response with the bytes put on the wire (status line,
   headers and body), so a page's transfer size includes its worker's requests.
+
+`NginxServer` (`run.py --nginx`): the installed nginx itself with the page's
+file, over HTTPS and HTTP/2 (decision_tree/build/local_nginx.py), so the cache
+behaviour measured is the real one; the same interface, its log read from
+nginx's access log.
 """
 
 from __future__ import annotations
@@ -19,47 +25,17 @@ import email.utils
 import gzip
 import hashlib
 import http.server
-import mimetypes
-import posixpath
-import re
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
-    "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'"
-)
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-}
-GZIP_TYPES = ("text/css", "text/javascript", "application/javascript", "application/json", "application/wasm", "image/svg+xml")
+from decision_tree.build import hosting as hosting_module
+from decision_tree.build.local_nginx import LocalNginx
+
+ROOT = Path(__file__).resolve().parent.parent
 GZIP_LEVEL = 1  # nginx's default gzip_comp_level
-IMMUTABLE = re.compile(r"^/assets/(javascripts|stylesheets)/.+\.[0-9a-f]{8}\.min\.(js|css)$")
-PYODIDE_CORE = re.compile(r"(pyodide\.asm\.wasm|pyodide\.asm\.mjs|pyodide\.mjs|python_stdlib\.zip)$")
-
-
-def cache_control(path: str) -> str:
-    """The Cache-Control of docs/hospedagem.md's nginx example for a URL path."""
-    if IMMUTABLE.match(path):
-        return "public, max-age=31536000, immutable"
-    if PYODIDE_CORE.search(path):
-        return "public, max-age=86400"
-    return "no-cache"
 
 
 @dataclass
@@ -100,6 +76,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     gz_lock: threading.Lock
     etags: dict[tuple[str, int, float], str]
     blocked: set[str]  # URL path prefixes answered with 404 (a diagnostic variant)
+    hosting: hosting_module.Hosting
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -111,7 +88,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path + "/index.html" in self.overlay:
             return path + "/"
         if path in self.overlay:
-            return self.overlay[path], 0.0, TYPES.get(posixpath.splitext(path)[1], "application/octet-stream")
+            return self.overlay[path], 0.0, hosting_module.content_type(path)
         parts = [p for p in path.split("/") if p not in ("", ".", "..")]
         file = self.root.joinpath(*parts)
         if file.is_dir():
@@ -120,7 +97,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             file = file / "index.html"
         if not file.is_file():
             return None
-        ctype = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        ctype = hosting_module.content_type(file.name)
         st = file.stat()
         return file.read_bytes(), st.st_mtime, ctype
 
@@ -147,9 +124,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return [
             ("Date", email.utils.formatdate(usegmt=True)),
             ("Server", "bench"),
-            ("Content-Security-Policy", CSP),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "no-referrer"),
+            *self.hosting.security_headers.items(),
         ]
 
     def do_HEAD(self) -> None:
@@ -169,10 +144,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         content, mtime, ctype = found
         etag = self._etag(path, content, mtime)
-        headers = [*self._common(), ("Cache-Control", cache_control(path)), ("ETag", etag)]
+        headers = [*self._common(), ("Cache-Control", hosting_module.cache_rule(path).value), ("ETag", etag)]
         if mtime:
             headers.append(("Last-Modified", email.utils.formatdate(mtime, usegmt=True)))
-        compress = self.use_gzip and ctype.split(";")[0] in GZIP_TYPES
+        compress = self.use_gzip and ctype.split(";")[0] in hosting_module.GZIP_TYPES
         if compress:
             headers.append(("Vary", "Accept-Encoding"))
         if etag in (self.headers.get("If-None-Match") or ""):
@@ -206,7 +181,10 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 class Server:
     """`with Server(root, overlay) as s:` serves on 127.0.0.1 (a free port) until the block ends."""
 
-    def __init__(self, root: Path, overlay: dict[str, bytes] | None = None, use_gzip: bool = True) -> None:
+    chromium_args: list[str] = []
+
+    def __init__(self, root: Path, overlay: dict[str, bytes] | None = None, use_gzip: bool = True,
+                 hosting: hosting_module.Hosting | None = None) -> None:
         self.log = Log()
         self.blocked: set[str] = set()
         handler = type(
@@ -221,6 +199,7 @@ class Server:
                 "gz_lock": threading.Lock(),
                 "etags": {},
                 "blocked": self.blocked,
+                "hosting": hosting or hosting_module.for_project(ROOT),
             },
         )
         self.httpd = _HTTPServer(("127.0.0.1", 0), handler)
@@ -244,3 +223,99 @@ class Server:
             req = urllib.request.Request(self.url + path.lstrip("/"), headers={"Accept-Encoding": "gzip"})
             with urllib.request.urlopen(req, timeout=60) as r:
                 r.read()
+
+
+class NginxLog(Log):
+    """The hits of nginx's access log (`local_nginx.ACCESS_LOG_FORMAT`), read as they are asked for."""
+
+    def __init__(self, file: Path, root: Path) -> None:
+        super().__init__()
+        self.file, self.root, self._offset = file, root, 0
+        self._clock = time.time() - time.monotonic()  # nginx logs epoch times
+
+    def _read(self) -> None:
+        if not self.file.exists():
+            return
+        with self.file.open("rb") as f:
+            f.seek(self._offset)
+            chunk = f.read()
+        done = chunk.rfind(b"\n") + 1  # a line nginx is still writing waits for the next read
+        self._offset += done
+        for line in chunk[:done].decode("utf-8", "replace").splitlines():
+            msec, status, sent, body, _protocol, uri = line.split(" ", 5)
+            path = urllib.parse.unquote(urllib.parse.urlsplit(uri.strip('"')).path)
+            self.add(Hit(float(msec) - self._clock, path, int(status), int(sent), int(body), self._size(path) if status == "200" else 0))
+
+    def _size(self, path: str) -> int:
+        file = self.root.joinpath(*[p for p in path.split("/") if p not in ("", ".", "..")])
+        file = file / "index.html" if file.is_dir() else file
+        return file.stat().st_size if file.is_file() else 0
+
+    def mark(self) -> int:
+        self._read()
+        return super().mark()
+
+    def since(self, mark: int) -> list[Hit]:
+        self._read()
+        return super().since(mark)
+
+
+class _Hidden:
+    """`blocked` of NginxServer: a top-level folder added here is renamed away, so nginx answers 404 under it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _names(self, prefix: str) -> tuple[Path, Path]:
+        name = prefix.strip("/")
+        if not name or "/" in name:
+            raise ValueError(f"NginxServer can only hide a top-level folder, not {prefix!r}")
+        return self.root / name, self.root / f".hidden-{name}"
+
+    def add(self, prefix: str) -> None:
+        shown, hidden = self._names(prefix)
+        shown.rename(hidden)
+
+    def discard(self, prefix: str) -> None:
+        shown, hidden = self._names(prefix)
+        if hidden.exists() or hidden.is_symlink():
+            hidden.rename(shown)
+
+
+class NginxServer:
+    """`with NginxServer(root, overlay, workdir) as s:` the installed nginx serves `root` with the hosting page's file.
+
+    The served folder links every entry of the site and holds the overlay's
+    files, so nothing is written into the site; Chromium needs `chromium_args`
+    to trust the throwaway certificate (and so to cache as with a real one)."""
+
+    def __init__(self, root: Path, overlay: dict[str, bytes], workdir: Path, hosting: hosting_module.Hosting | None = None) -> None:
+        served = workdir / "root"
+        served.mkdir(parents=True)
+        for entry in Path(root).resolve().iterdir():
+            (served / entry.name).symlink_to(entry)
+        for path, content in overlay.items():
+            file = served.joinpath(*path.strip("/").split("/"))
+            if file.parent.is_symlink() or file.is_symlink():
+                raise ValueError(f"overlay path {path} is in the site already")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(content)
+        self.nginx = LocalNginx(served, hosting or hosting_module.for_project(ROOT), workdir / "nginx", worker_processes="auto")
+        self.log = NginxLog(self.nginx.access_log, served)
+        self.blocked = _Hidden(served)
+        self.chromium_args = self.nginx.certificate.chromium_args()
+        self.url = ""
+        version = ".".join(map(str, self.nginx.version))
+        self.description = (f"nginx {version} with the Hospedagem page's file (decision_tree/build/hosting.py): 127.0.0.1, HTTPS with a "
+                            "certificate Chromium trusts by its key, HTTP/2, gzip as configured; bytes = nginx's $bytes_sent")
+
+    def __enter__(self) -> NginxServer:
+        self.nginx.__enter__()
+        self.url = self.nginx.url
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.nginx.stop()
+
+    def warm_gzip(self, paths: list[str]) -> None:
+        """Nothing to warm: nginx compresses every response as it sends it, as it does for the users."""

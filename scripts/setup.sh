@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs, idempotently:
 #   scripts/setup.sh          Python venv (.venv, Python >= 3.12, from requirements/dev.txt) + npm packages
-#   scripts/setup.sh --test   the same, plus Debian's Chromium for browser tests
+#   scripts/setup.sh --test   the same, plus Debian's Chromium, nginx and openssl for the browser tests
 # Re-running is fast: each step is skipped when its inputs have not changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +47,17 @@ if [[ ! -f "node_modules/.installed-$lock_hash" ]]; then
   touch "node_modules/.installed-$lock_hash"
 fi
 
-# 3. Chromium for the browser tests (Debian's package; Playwright cannot download one here).
-if [[ $want_browser == 1 ]] && [[ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]]; then
-  echo "setup: installing Debian's chromium"
-  if [[ $(id -u) == 0 ]]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+# 3. Debian's packages for the browser tests: Chromium (Playwright cannot download one here), and
+#    nginx and openssl to serve the site with the Hospedagem page's configuration (tests/conftest.py).
+if [[ $want_browser == 1 ]]; then
+  missing=()
+  [[ -x "${CHROMIUM:-/usr/bin/chromium}" ]] || missing+=(chromium)
+  [[ -x "${NGINX:-/usr/sbin/nginx}" ]] || missing+=(nginx)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if (( ${#missing[@]} )); then
+    echo "setup: installing Debian's ${missing[*]}"
+    if [[ $(id -u) == 0 ]]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi

@@ -1,8 +1,13 @@
-"""Shared fixtures: the built site, a local HTTP server for it, Chromium.
+"""Shared fixtures: the built site, served by the real nginx with the published configuration, Chromium.
 
 The site is built once per test session with the real `mkdocs build --strict`.
-Browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright;
-nothing is fetched from outside the machine.
+`site_url` serves it with the nginx file the "Hospedagem" page publishes
+(decision_tree/build/hosting.py), run by Debian's nginx as the session's own
+process over HTTPS on a loopback port (decision_tree/build/local_nginx.py); a
+throwaway certificate is trusted by Chromium through its key. Browser tests
+drive Debian's Chromium (/usr/bin/chromium) through Playwright; nothing is
+fetched from outside the machine. `serve` is a Python stand-in with the same
+headers, for a test that needs a server of its own.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from decision_tree.build import hosting
+from decision_tree.build.local_nginx import Certificate, LocalNginx, NginxError
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,17 +40,14 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; "
-    "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'"
-)
-# The security headers docs/hospedagem.md tells a host to send; every test server sends them
-# (tests/test_airgap_csp_browser.py checks the page documents exactly this set).
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
+# The published CSP with 'unsafe-inline' in place of the hashes: an injected script would run (test_injection.py).
+CSP_RUNNING_INLINE_SCRIPTS = hosting.Hosting(("'unsafe-inline'",)).csp
+
+
+@functools.cache
+def published() -> hosting.Hosting:
+    """The hosting the "Hospedagem" page publishes for this repository's site (headers, CSP hashes, nginx file)."""
+    return hosting.for_project(ROOT)
 
 
 def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -66,33 +72,27 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs and the hosting headers."""
+    """Static files with the types and headers of the published hosting (`csp` replaces its CSP when set)."""
 
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-    }
-    csp: str | None = CSP
+    csp: str | None = None
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return hosting.content_type(str(path))
 
     def end_headers(self) -> None:
-        for name, value in SECURITY_HEADERS.items():
-            if name != "Content-Security-Policy":
-                self.send_header(name, value)
+        headers = published().headers(urllib.parse.urlsplit(self.path).path)
         if self.csp:
-            self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("Cache-Control", "no-cache")
+            headers["Content-Security-Policy"] = self.csp
+        for name, value in headers.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
 
-def serve(directory: Path, csp: str | None = CSP) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve(directory: Path, csp: str | None = None) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A Python server of `directory` on a free port (plain HTTP), for a test that needs its own."""
     handler = type("Handler", (SiteHandler,), {"csp": csp})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -100,20 +100,42 @@ def serve(directory: Path, csp: str | None = CSP) -> tuple[http.server.Threading
 
 
 @pytest.fixture(scope="session")
-def site_url(site_dir: Path) -> Iterator[str]:
-    server, url = serve(site_dir)
-    yield url
-    server.shutdown()
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    """The throwaway certificate of the session's nginx; the session's Chromium trusts its key."""
+    try:
+        return Certificate(tmp_path_factory.mktemp("tls"))
+    except NginxError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
+    """The built site served by the installed nginx with the published file (stopped at the end of the session)."""
+    try:
+        server = LocalNginx(site_dir, published(), tmp_path_factory.mktemp("nginx"), certificate=certificate)
+        server.__enter__()
+    except NginxError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def site_url(nginx: LocalNginx) -> str:
+    return nginx.url
+
+
+@pytest.fixture(scope="session")
+def browser(certificate: Certificate) -> Iterator[object]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (the README's test command does)")
     from playwright.sync_api import sync_playwright
 
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(certificate.cert)  # Playwright's own requests (route.fetch) trust it too
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + certificate.chromium_args(), headless=True)
         yield b
         b.close()
 

@@ -3,8 +3,8 @@
 A copy of the repository whose every prose text carries `<script>`, an
 `<svg onload>`, `javascript:` and `data:` links, quotes and template syntax
 (tests/fixtures/injection/hostile.py) is built with the real `mkdocs build
---strict` and served under the strict CSP (which allows inline scripts, so an
-injected one would run). Every page, the search, the wizard's questions and
+--strict` and served under the published CSP with `'unsafe-inline'` in place
+of its script hashes, so an injected script would run. Every page, the search, the wizard's questions and
 outcome, the copied ticket note and macro, and the calculator must show the
 payload literally; a script that ran would set `window.xssFired` or open a
 dialog.
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import OPEN_SHADOW_ROOTS, ROOT, assert_clean, build_site, search, serve, watched_page
+from conftest import CSP_RUNNING_INLINE_SCRIPTS, OPEN_SHADOW_ROOTS, ROOT, assert_clean, build_site, search, serve, watched_page
 from engine_helpers import all_paths
 from fixtures.injection.hostile import FLAG, HANDLER, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
 from playwright.sync_api import Page, expect
@@ -87,7 +87,7 @@ window.Worker = class extends NativeWorker {
 
 @pytest.fixture(scope="module")
 def hpage(browser, hostile: tuple[Path, Path]) -> Iterator[Page]:  # type: ignore[no-untyped-def]
-    server, url = serve(hostile[1])
+    server, url = serve(hostile[1], csp=CSP_RUNNING_INLINE_SCRIPTS)
     with watched_page(browser, url) as page:
         page.context.add_init_script(OPEN_SHADOW_ROOTS)
         page.context.add_init_script(LATE_SEARCH_ANSWERS)

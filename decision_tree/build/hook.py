@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from decision_tree.build.bundle import load_bundle  # noqa: E402
 from decision_tree.build.offline import MERMAID_SITE_PATH, OfflineError, mermaid_source, patch_material_bundle  # noqa: E402
 from decision_tree.build.pages import generate_pages  # noqa: E402
+from decision_tree.build.pages_hosting import check_built_site, hosting_pages  # noqa: E402
 from decision_tree.build.revisions import last_changed  # noqa: E402
 from decision_tree.build.sources import SourceError  # noqa: E402
 
@@ -60,6 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root, bundle = _state["root"], _state["bundle"]
     pages: dict[str, str] = dict(_state["pages"])
+    pages.update(hosting_pages(config))
     assets: dict[str, Any] = _zendesk_json(bundle)
     webapp = importlib.import_module("decision_tree.build.webapp")
     assets.update(webapp.webapp_assets(bundle, root))
@@ -76,6 +78,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         else:
             files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    check_built_site(config)  # every page runs under the header the Hospedagem page publishes
 
 
 def _zendesk_json(bundle: dict[str, Any]) -> dict[str, Any]:
