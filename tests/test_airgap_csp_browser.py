@@ -95,7 +95,7 @@ def test_every_page_loads_everything_from_its_own_origin_under_the_csp(gapped: P
 def test_the_wizard_to_an_outcome_and_the_calculator_to_a_total_stay_on_the_site(gapped: Page, site_url: str) -> None:
     gapped.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     e = engine()
-    state = next(s for s in all_paths(e) if (r := e.recommend(s))["mode"] == "consultoria-modulo" and r["payer"] == "cliente")
+    state = next(s for s in all_paths(e) if (r := e.recommend(s))["mode"] == "consultoria-modulo" and r["payer"]["id"] == "cliente")
     expected = e.recommend(state)
     response = gapped.goto("assistente/")
     assert response is not None and response.headers.get("content-security-policy") == published().csp
@@ -106,17 +106,19 @@ def test_the_wizard_to_an_outcome_and_the_calculator_to_a_total_stay_on_the_site
         gapped.get_by_role("button", name="Próxima").click()
         expect(gapped.locator("[data-role=history-list] > li")).to_have_count(before + 1, timeout=READY)
     expect(gapped.locator("[data-role=outcome-title]")).to_contain_text(expected["mode_title"])
-    gapped.get_by_role("button", name="Copiar resumo para o ticket").click()
+    gapped.get_by_role("button", name="Copiar nota para o ticket").click()
     expect(gapped.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
     assert gapped.evaluate("navigator.clipboard.readText()") == expected["ticket_note"]
+    gapped.get_by_label("Aprovação obtida").check()  # the Termo is copied once the ticket is approved
     gapped.get_by_role("button", name="Copiar texto da macro").click()
+    expect(gapped.get_by_role("button", name="Copiado!")).to_be_visible()
 
     gapped.get_by_role("link", name="Estimar o custo na calculadora").click()
     expect(gapped.locator("[data-role=total]")).to_be_visible(timeout=READY)
     gapped.locator("#dt-minutes").fill("25")
     expect(gapped.locator("[data-role=minutes-billed]")).to_have_text("25")
     gapped.locator("#dt-mode").select_option("consultoria-telefonica")
-    expect(gapped.locator("[data-rule=integral]")).to_be_visible()
+    expect(gapped.locator("[data-rule=sem-abono]")).to_be_visible()
     gapped.get_by_role("button", name="Copiar estimativa").click()
     assert "Total: R$" in gapped.evaluate("navigator.clipboard.readText()")
     gapped.wait_for_load_state("networkidle")

@@ -180,7 +180,7 @@ def js_decoded(fragment: str) -> str:
 
 BAD_WIZARD_LINKS = [
     "000000-01",  # another version of the guidelines
-    f"{FP.upper()}-01",
+    f"{FP.upper() if FP.upper() != FP else FP[::-1] + 'x'}-01",  # not this version's fingerprint
     f"{FP}-9",  # an answer the first question does not have
     f"{E.encode(FULL)}0",  # one answer past the outcome
     f"{FP}-{'0' * 60}",

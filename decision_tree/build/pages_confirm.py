@@ -21,6 +21,7 @@ AREAS = {
     "steps": ("Procedimentos e próximos passos", "procedimentos"),
     "macros": ("Macros do Zendesk", "macros"),
     "gaps": ("O que a diretriz cita e não traz", "lacunas"),
+    "other": ("Outros textos e valores", "outros"),
 }
 
 
@@ -53,8 +54,8 @@ def _billing_item(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], 
         return item["clause"], where + [("Termos de Aceite, quando confirmado", urls.MACROS)]
     if key == "modes":
         mode = g.modes[path[2]]
-        return f"{mode.title}: {item.get('text', '')}", [(mode.title, urls.mode_page(mode.id) + "#tarifacao"), *where,
-                                                         ("Assistente", urls.WIZARD)]
+        what = item.get("text") or f"{path[-1]} = {item.get('value')}"
+        return f"{mode.title}: {what}", [(mode.title, urls.mode_page(mode.id) + "#tarifacao"), *where, ("Assistente", urls.WIZARD)]
     return item.get("text", ""), where
 
 
@@ -63,7 +64,7 @@ def _entry(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: d
     top = path[0]
     if top == "billing":
         area, (what, where) = "billing", _billing_item(bundle, g, path, item)
-    elif top == "modes":
+    elif top == "modes" and "text" in item:
         mode = bundle["modes"][path[1]]
         area, what, where = "readings", item["text"], [(mode["title"], urls.mode_page(mode["id"]) + "#leitura")]
     elif top == "macros":
@@ -71,15 +72,18 @@ def _entry(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: d
         part = {"body": "Texto da macro", "when": "Quando usar a macro", "zendesk": "Configuração no Zendesk da macro"}[path[2]]
         area, what = "macros", f"{part} “{macro['title']}”"
         where = [("Página da macro", urls.macro_page(macro["id"])), ("Assistente", urls.WIZARD)]
-    elif top == "procedures":
+    elif top == "procedures" and "text" in item:
         proc = bundle["procedures"][path[1]]
         area, what, where = "steps", item["text"], [(proc["title"], f"{urls.PROCEDURES}#{proc['id']}")]
-    elif top == "checks":
+    elif top == "checks" and len(path) > 2:
         area, what = "steps", item["text"]
         where = [*_check_pages(g, bundle["checks"][path[1]]["id"]), ("Assistente", urls.WIZARD),
                  ("Tabela de decisão", urls.DECISION_TABLE)]
-    else:  # the tree's outcomes and the workflow
+    elif top in ("tree", "workflow") and "text" in item:
         area, what, where = "steps", item["text"], [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE)]
+    else:  # any other item made local (a criterion, a title, a prefix…)
+        what = next(str(item[k]) for k in ("text", "clause", "title", "label", "value") if k in item)
+        area, where = "other", [("Página inicial", urls.HOME)]
     source = item["source"]
     return {"anchor": source["anchor"], "area": area, "what": what, "note": source["note"], "owner": source["owner_title"],
             "confirmed": source["confirmed"], "where": where}
