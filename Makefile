@@ -1,14 +1,25 @@
 # The two commands of the README's quick start: `make serve` and `make test`.
-.PHONY: setup serve build test test-fast lint bench validate lock
+.PHONY: setup serve build test test-fast lint bench validate lock docs zensical-check
 
 setup:
 	scripts/setup.sh
 
-serve: setup
+# The site's pages and assets as files in site-src/ (the docs_dir of mkdocs.yml), from docs/ and the YAML.
+docs: setup
+	.venv/bin/python -m decision_tree build-docs
+
+# build-docs keeps site-src/ in step with docs/, the YAML and the templates while mkdocs serves it.
+serve: docs
+	.venv/bin/python -m decision_tree build-docs --watch & trap 'kill $$!' EXIT; \
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs serve --strict -a 127.0.0.1:8000
 
-build: setup
+build: docs
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
+	.venv/bin/python -m decision_tree check-site site
+
+# Does Zensical (Material's successor) build the same site? Prints the differences; CI runs it without failing.
+zensical-check: docs
+	.venv/bin/python scripts/zensical_check.py
 
 validate: setup
 	.venv/bin/python -m decision_tree validate

@@ -166,7 +166,7 @@ const phases = {};
 let t = performance.now();
 const t0 = t;
 const lap = (name) => { const n = performance.now(); phases[name] = n - t; t = n; };
-const MODULES = ["model", "engine", "pricing", "api"];
+const MODULES = ["model", "numbers", "urls", "outcome", "engine", "pricing", "api"];  // decision_tree/core
 try {
   const filesPromise = mode === "fs" ? fetch("./engine-files.json").then((r) => r.json()) : null;
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
@@ -185,12 +185,12 @@ try {
     pyodide.runPython("import importlib.util; _dt_origin = importlib.util.find_spec('decision_tree').submodule_search_locations[0]");
     lap("find decision_tree");
     for (const mod of MODULES) {
-      pyodide.runPython(`compile(open(_dt_origin + '/${mod}.py', encoding='utf-8').read(), '${mod}.py', 'exec')`);
+      pyodide.runPython(`compile(open(_dt_origin + '/core/${mod}.py', encoding='utf-8').read(), '${mod}.py', 'exec')`);
       lap(`compile ${mod}.py`);
     }
     for (const mod of MODULES) {
-      pyodide.runPython(`import decision_tree.${mod}`);
-      lap(`import decision_tree.${mod}`);
+      pyodide.runPython(`import decision_tree.core.${mod}`);
+      lap(`import decision_tree.core.${mod}`);
     }
   }
   if (mode === "fs") {
@@ -203,8 +203,8 @@ try {
       pyodide.FS.writeFile(path, text);
     }
     lap("FS.writeFile engine files");
-    pyodide.runPython("import decision_tree.api as api");
-    lap("import decision_tree.api");
+    pyodide.runPython("import decision_tree.core.api as api");
+    lap("import decision_tree.core.api");
     pyodide.runPython(
       "import os, decision_tree\n" +
       "text = open(os.path.join(os.path.dirname(decision_tree.__file__), 'bundle.json'), encoding='utf-8').read()");
@@ -212,14 +212,14 @@ try {
   } else {
     pyodide.runPython("import importlib.resources");
     lap("import importlib.resources");
-    pyodide.runPython("import decision_tree.api as api");
-    lap("import decision_tree.api");
+    pyodide.runPython("import decision_tree.core.api as api");
+    lap("import decision_tree.core.api");
     pyodide.runPython('text = importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8")');
     lap("read bundle.json");
   }
   pyodide.runPython("api.init(text)");
   lap("api.init(bundle)");
-  const handle = pyodide.pyimport("decision_tree.api").handle;
+  const handle = pyodide.pyimport("decision_tree.core.api").handle;
   lap("pyimport handle");
   self.postMessage({ type: "ready", ms: performance.now() - t0 });
   const first = JSON.parse(handle(JSON.stringify({ op: "view", state: "" })));

@@ -519,7 +519,7 @@ _PT_PHASES = {
     "import typing": "import typing",
     "import decimal": "import decimal",
     "import dataclasses": "import dataclasses",
-    "import decision_tree.api": "import decision_tree.api",
+    "import decision_tree.core.api": "import decision_tree.core.api",
     "read bundle.json": "ler bundle.json do pacote",
     "api.init(bundle)": "api.init(bundle)",
     "pyimport handle": "pyimport handle",
@@ -630,7 +630,7 @@ def page(results: dict[str, Any]) -> str:
             f"Etapas dentro do Worker, medianas de {p['runs']} carregamentos a frio de uma cópia instrumentada do Worker "
             "(*como no produto*: `loadPyodide` já com o pacote do motor; *separado*: o pacote, as importações da "
             "biblioteca padrão, a compilação e a importação de cada módulo medidas uma a uma, por isso "
-            "`import decision_tree.api` já não custa nada ali; *sem o pacote .whl*: os arquivos do motor "
+            "`import decision_tree.core.api` já não custa nada ali; *sem o pacote .whl*: os arquivos do motor "
             "baixados como um JSON e gravados com `pyodide.FS`, o `bundle.json` lido com `open()`):",
             "",
             "| Etapa | Como no produto | Separado | Sem o pacote .whl |",

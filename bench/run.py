@@ -71,20 +71,15 @@ def log(msg: str) -> None:
 
 
 def mkdocs_build(out: Path, root: Path = ROOT) -> float:
+    """The README's build, timed: `build-docs`, then `mkdocs build --strict`."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     t = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    elapsed = time.perf_counter() - t
-    if r.returncode != 0:
-        raise SystemExit(f"mkdocs build --strict failed:\n{r.stdout}\n{r.stderr}")
-    return elapsed
+    for step in ([sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
+                 [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)]):
+        r = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            raise SystemExit(f"{' '.join(step[2:4])} failed:\n{r.stdout}\n{r.stderr}")
+    return time.perf_counter() - t
 
 
 def fresh_copy(tmp: Path) -> Path:
@@ -94,7 +89,8 @@ def fresh_copy(tmp: Path) -> Path:
     shutil.copytree(
         ROOT,
         src,
-        ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", ".cache", "site", "__pycache__", ".*_cache", ".hypothesis", "bench"),
+        ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", ".cache", "site", "site-src", "__pycache__", ".*_cache",
+                                      ".hypothesis", "bench"),
     )
     for name in ("node_modules", ".git"):
         if (ROOT / name).exists():
@@ -107,9 +103,9 @@ def fresh_copy(tmp: Path) -> Path:
 
 def wizard_paths() -> list[list[str]]:
     """Every full path of the tree, as the option ids to choose, depth first."""
-    from decision_tree.build.bundle import load_bundle
-    from decision_tree.engine import Engine, State
-    from decision_tree.model import Guidelines, Outcome
+    from decision_tree.core.engine import Engine, State
+    from decision_tree.core.model import Guidelines, Outcome
+    from decision_tree.sources.bundle import load_bundle
 
     e = Engine(Guidelines.from_dict(load_bundle(ROOT)))
     paths, stack = [], [State()]

@@ -1,4 +1,4 @@
-"""Static servers for the benchmark, with the hosting of the "Hospedagem" page (decision_tree/build/hosting.py).
+"""Static servers for the benchmark, with the hosting of the "Hospedagem" page (decision_tree/sitegen/hosting.py).
 
 `Server`, a Python server on plain HTTP/1.1:
 
@@ -14,7 +14,7 @@
   headers and body), so a page's transfer size includes its worker's requests.
 
 `NginxServer` (`run.py --nginx`): the installed nginx itself with the page's
-file, over HTTPS and HTTP/2 (decision_tree/build/local_nginx.py), so the cache
+file, over HTTPS and HTTP/2 (decision_tree/sitegen/local_nginx.py), so the cache
 behaviour measured is the real one; the same interface, its log read from
 nginx's access log.
 """
@@ -31,8 +31,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from decision_tree.build import hosting as hosting_module
-from decision_tree.build.local_nginx import LocalNginx
+from decision_tree.sitegen import hosting as hosting_module
+from decision_tree.sitegen.local_nginx import LocalNginx
 
 ROOT = Path(__file__).resolve().parent.parent
 GZIP_LEVEL = 1  # nginx's default gzip_comp_level
@@ -306,7 +306,7 @@ class NginxServer:
         self.chromium_args = self.nginx.certificate.chromium_args()
         self.url = ""
         version = ".".join(map(str, self.nginx.version))
-        self.description = (f"nginx {version} with the Hospedagem page's file (decision_tree/build/hosting.py): 127.0.0.1, HTTPS with a "
+        self.description = (f"nginx {version} with the Hospedagem page's file (decision_tree/sitegen/hosting.py): 127.0.0.1, HTTPS with a "
                             "certificate Chromium trusts by its key, HTTP/2, gzip as configured; bytes = nginx's $bytes_sent")
 
     def __enter__(self) -> NginxServer:

@@ -16,6 +16,7 @@ requirements/dev.txt with `pip install --require-hashes`, then the project with
 | requirements/cli.txt | cli | the command line (`validate`, `quote`, `wizard`...) |
 | requirements/build.txt | build (with cli) | the command line and `mkdocs build` |
 | requirements/dev.txt | dev (cli, build, test) | everything: what scripts/setup.sh installs, tests and lint |
+| requirements/zensical.txt | requirements/zensical.in | Zensical, in its own venv, for scripts/zensical_check.py |
 
 Versions already in a lock are kept unless an upgrade is asked for; cli.txt and
 build.txt start from dev.txt's versions, so the three never disagree. The
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
     tool = uv()
     compile_lock(tool, TOOL_LOCK, [*upgrade, "requirements/lock-tool.in"])
+    # Zensical (Material's successor), for the non-blocking check that it builds the same site (scripts/zensical_check.py).
+    compile_lock(tool, REQUIREMENTS / "zensical.txt", [*upgrade, "requirements/zensical.in"])
     build_system = "".join(f"{req}\n" for req in tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"])
     dev = REQUIREMENTS / "dev.txt"
     for name, extra in LOCKS.items():

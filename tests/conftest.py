@@ -2,8 +2,8 @@
 
 The site is built once per test session with the real `mkdocs build --strict`.
 `site_url` serves it with the nginx file the "Hospedagem" page publishes
-(decision_tree/build/hosting.py), run by Debian's nginx as the session's own
-process over HTTPS on a loopback port (decision_tree/build/local_nginx.py); a
+(decision_tree/sitegen/hosting.py), run by Debian's nginx as the session's own
+process over HTTPS on a loopback port (decision_tree/sitegen/local_nginx.py); a
 throwaway certificate is trusted by Chromium through its key. Browser tests
 drive Debian's Chromium (/usr/bin/chromium) through Playwright; nothing is
 fetched from outside the machine. `serve` is a Python stand-in with the same
@@ -12,6 +12,7 @@ headers, for a test that needs a server of its own.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from decision_tree.build import hosting
-from decision_tree.build.local_nginx import Certificate, LocalNginx, NginxError
+from decision_tree.sitegen import hosting
+from decision_tree.sitegen.local_nginx import Certificate, LocalNginx, NginxError
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -51,16 +52,23 @@ def published() -> hosting.Hosting:
 
 
 def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict` of the repository at `root` into `out`."""
+    """Build the repository at `root` into `out` as the README does: the real `build-docs`, then the real
+    `mkdocs build --strict`, then `check-site` (every page under the published CSP). The result of the
+    first step that fails, or of the last one. One build at a time per repository (the steps write site-src/)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
+    steps = [
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", str(out)],
+    ]
+    (root / ".cache").mkdir(exist_ok=True)
+    with open(root / ".cache" / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for step in steps:
+            result = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                break
+    return result
 
 
 @pytest.fixture(scope="session")

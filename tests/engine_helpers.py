@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from decision_tree.build.bundle import load_bundle
-from decision_tree.engine import Engine, State
-from decision_tree.model import Guidelines
+from decision_tree.core.engine import Engine, State
+from decision_tree.core.model import Guidelines
+from decision_tree.sources.bundle import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 

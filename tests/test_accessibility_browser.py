@@ -16,7 +16,7 @@ from conftest import OPEN_SHADOW_ROOTS, ROOT, assert_clean, search, watched_page
 from engine_helpers import all_paths, engine
 from playwright.sync_api import Page, expect
 
-from decision_tree.engine import State
+from decision_tree.core.engine import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility_browser")]
 READY = 60_000

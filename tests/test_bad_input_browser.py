@@ -19,9 +19,9 @@ from conftest import assert_clean, watched_page
 from engine_helpers import all_paths, bundle, engine
 from playwright.sync_api import Page, expect
 
-from decision_tree import api
-from decision_tree.cli import brl
-from decision_tree.engine import State
+from decision_tree.cli.quote import brl
+from decision_tree.core import api
+from decision_tree.core.engine import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("bad_input_browser")]
 READY = 60_000

@@ -11,7 +11,7 @@ import pytest
 from engine_helpers import ROOT, bundle
 from playwright.sync_api import Browser, Page, expect
 
-from decision_tree.cli import brl as _brl
+from decision_tree.cli.quote import brl as _brl
 
 pytestmark = pytest.mark.browser
 READY = 60_000

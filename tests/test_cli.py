@@ -9,7 +9,7 @@ import sys
 import pytest
 from engine_helpers import ROOT, answer_ids, bundle, engine
 
-from decision_tree import api
+from decision_tree.core import api
 
 pytestmark = pytest.mark.cli
 E = engine()

@@ -8,9 +8,9 @@ import re
 import pytest
 from engine_helpers import answer_ids, bundle, engine
 
-from decision_tree import api
-from decision_tree.engine import State, StateError
-from decision_tree.model import Outcome
+from decision_tree.core import api
+from decision_tree.core.engine import State, StateError
+from decision_tree.core.model import Outcome
 
 E = engine()
 PATHS = list(E.paths())

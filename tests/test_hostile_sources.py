@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import build_site
 
-from decision_tree.build.sources import MAX_DEPTH, SourceError, read_sources
-from decision_tree.build.validate import validate
+from decision_tree.sources.loader import MAX_DEPTH, SourceError, read_sources
+from decision_tree.sources.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = "decision_tree/guidelines.yml"
@@ -158,14 +159,14 @@ def test_cli_validate_exits_2_with_file_and_line(case: Hostile, tmp_path: Path) 
 
 @pytest.mark.cli
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in FAST], ids=lambda c: c.name)
-def test_mkdocs_build_strict_fails_with_file_and_line_and_writes_nothing(case: Hostile, tmp_path: Path) -> None:
+def test_the_site_build_fails_with_file_and_line_and_writes_nothing(case: Hostile, tmp_path: Path) -> None:
     repo = copy_sources(tmp_path / "repo", BUILD_FILES)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")
     line = plant(repo, case)
     site = tmp_path / "site"
-    result = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], repo)
+    result = build_site(repo, site)  # build-docs, then mkdocs build --strict
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-2000:]
-    assert "Traceback" not in output and "nothing was built" in output, output[-2000:]
+    assert "Traceback" not in output and "nada foi gravado" in output, output[-2000:]
     assert f"{case.file}:{line}: " in output and case.expect in output, output[-2000:]
-    assert not site.exists(), "a half-built site was written"
+    assert not site.exists() and not (repo / "site-src").exists(), "a half-built site was written"

@@ -1,7 +1,7 @@
 """The hosting the "Hospedagem" page publishes: the real nginx accepts it and serves every kind of file as promised.
 
 The page, the nginx file, the tests' servers and the benchmark's all come from
-decision_tree/build/hosting.py. Here the installed nginx (Debian 12's 1.22 on
+decision_tree/sitegen/hosting.py. Here the installed nginx (Debian 12's 1.22 on
 the project's machines) runs the page's file for its version, with only the
 address, the server name, the folder and the certificate changed, as the page
 tells a host to do.
@@ -20,8 +20,8 @@ import pytest
 from conftest import ROOT, published, serve
 from mkdocs.config import load_config
 
-from decision_tree.build import hosting, pages_hosting
-from decision_tree.build.local_nginx import LocalNginx
+from decision_tree.sitegen import hosting, pages_hosting
+from decision_tree.sitegen.local_nginx import LocalNginx
 
 MATERIAL_ASSETS = ("assets/javascripts/bundle.*.min.js", "assets/stylesheets/main.*.min.css")
 PYODIDE_CORE = ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip")

@@ -23,10 +23,10 @@ from engine_helpers import all_paths
 from fixtures.injection.hostile import FLAG, HANDLER, LITERAL, MACRO, SCRIPT, TEMPLATE, make_hostile_repo
 from playwright.sync_api import Page, expect
 
-from decision_tree.build.bundle import load_bundle
-from decision_tree.build.markup import render_markdown
-from decision_tree.engine import Engine
-from decision_tree.model import Guidelines
+from decision_tree.core.engine import Engine
+from decision_tree.core.model import Guidelines
+from decision_tree.sources.bundle import load_bundle
+from decision_tree.sources.markup import render_markdown
 
 pytestmark = pytest.mark.xdist_group("injection")
 READY = 60_000

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Page
 
-from decision_tree import api
-from decision_tree.build.bundle import bundle_json
-from decision_tree.engine import DIGITS
-from decision_tree.model import Question
+from decision_tree.core import api
+from decision_tree.core.engine import DIGITS
+from decision_tree.core.model import Question
+from decision_tree.sources.bundle import bundle_json
 
 pytestmark = pytest.mark.xdist_group("parity_browser")
 READY = 60_000

@@ -15,8 +15,8 @@ import yaml
 from engine_helpers import ROOT, engine
 from personas import PERSONAS, Persona
 
-from decision_tree.engine import State
-from decision_tree.model import Outcome
+from decision_tree.core.engine import State
+from decision_tree.core.model import Outcome
 
 RAW = yaml.safe_load((ROOT / "decision_tree" / "guidelines.yml").read_text(encoding="utf-8"))
 E = engine()

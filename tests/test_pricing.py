@@ -9,8 +9,8 @@ from engine_helpers import engine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from decision_tree.model import TaxLine
-from decision_tree.pricing import QuoteError, parse_number, quote
+from decision_tree.core.model import TaxLine
+from decision_tree.core.pricing import QuoteError, parse_number, quote
 
 G = engine().g
 NO_TAX: list[TaxLine] = []

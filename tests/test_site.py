@@ -19,10 +19,10 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from conftest import ROOT, build_site
 
-from decision_tree.build.bundle import load_bundle
-from decision_tree.build.markup import render_markdown
-from decision_tree.engine import Engine
-from decision_tree.model import Guidelines
+from decision_tree.core.engine import Engine
+from decision_tree.core.model import Guidelines
+from decision_tree.sources.bundle import load_bundle
+from decision_tree.sources.markup import render_markdown
 
 MODES = ("suporte-padrao", "consultoria-modulo", "consultoria-telefonica")
 
@@ -258,7 +258,7 @@ def test_decision_table_lists_every_answer_and_where_it_leads(site_dir: Path, g:
 def test_the_decision_table_grows_with_the_tree_not_with_its_paths(bundle: dict) -> None:
     """Hardening 7: ten shared questions made a 121 MB table. Here 4 and 8 shared yes/no questions
     (16 and 256 paths) give pages of about the same order of size."""
-    from decision_tree.build.pages_tree import decision_table
+    from decision_tree.sitegen.pages_tree import decision_table
 
     def chain(k: int) -> int:
         nodes = [{"id": f"q{i}", "question": f"Pergunta {i}?", "options": [
@@ -285,6 +285,20 @@ def test_flowchart_names_every_arrow(site_dir: Path, g: Guidelines) -> None:
     assert any("Termo de Aceite à AMS" in e and "paga: Unidade/Franquia" in e for e in edges)
     for m in g.modes.values():
         assert f"stroke:{m.color}" in chart
+
+
+def test_mermaid_comes_from_the_site_through_materials_documented_global(site_dir: Path) -> None:
+    """No patch of Material's bundle: the flowchart page defines `mermaid` with the pinned copy, and
+    Material's loader goes to its CDN only when that global is missing."""
+    page = page_html(site_dir, "fluxograma/")
+    script = page.index('<script src="../assets/vendor/mermaid.min.js"></script>')
+    assert script < page.index('class="mermaid"') < page.index("assets/javascripts/bundle.")
+    vendored = site_dir / "assets/vendor/mermaid.min.js"
+    assert vendored.read_bytes() == (ROOT / "node_modules/mermaid/dist/mermaid.min.js").read_bytes()
+    bundle_js = next((site_dir / "assets/javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert 'typeof mermaid=="undefined"' in bundle_js, "Material no longer guards its Mermaid CDN on the global"
+    for other in ("", "modos/consultoria-modulo/", "assistente/"):
+        assert "mermaid.min.js" not in page_html(site_dir, other)
 
 
 def test_history_and_last_change_dates(site_dir: Path, bundle: dict) -> None:
@@ -357,21 +371,26 @@ CSS_REMOTE = r"""(?:url\(\s*['"]?|@import\s+['"])(?:https?:)?//"""
 HTML_REMOTE = r"""<(?!a\b)[a-z][\w-]*\b[^>]*?\s(?:src|href|srcset|poster|data|action|formaction|background)\s*=\s*["']?\s*(?:https?:)?//"""
 
 
-def _npm_copies() -> set[bytes]:
-    files = (p for p in (ROOT / "node_modules").rglob("*") if p.is_file() and p.suffix in {".js", ".mjs", ".json"})
+def _third_party_copies() -> set[bytes]:
+    """Files copied byte for byte from a pinned package: npm's (Pyodide, Mermaid) and Material's own theme."""
+    import material
+
+    roots = [ROOT / "node_modules", Path(material.__file__).parent / "templates"]
+    files = (p for r in roots for p in r.rglob("*") if p.is_file() and p.suffix in {".js", ".mjs", ".json", ".map"})
     return {hashlib.sha256(p.read_bytes()).digest() for p in files}
 
 
 def test_nothing_is_loaded_from_another_origin(site_dir: Path) -> None:
-    npm = _npm_copies()
+    npm = _third_party_copies()
     problems = []
     for file in sorted(site_dir.rglob("*")):
         if file.suffix not in {".html", ".css", ".js", ".mjs", ".json", ".map"}:
             continue
         text = file.read_text(encoding="utf-8", errors="replace")
         name = file.relative_to(site_dir).as_posix()
-        # A pinned npm file copied byte for byte may name a CDN as a default it never
-        # uses (Pyodide's cdnUrl when no packageBaseUrl is set); what it loads is checked below.
+        # A pinned file copied byte for byte may name a CDN as a default it never uses (Pyodide's
+        # cdnUrl when no packageBaseUrl is set; Material's Mermaid URL when no `mermaid` global is
+        # defined): what the pages load is checked in the browser (test_airgap_csp_browser.py).
         if hashlib.sha256(file.read_bytes()).digest() not in npm:
             problems += [f"{name}: mentions {host}" for host in CDN_HOSTS if host in text]
         if file.suffix == ".html":

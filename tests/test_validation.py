@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from decision_tree.build.sources import SourceError, read_sources
-from decision_tree.build.validate import validate
+from decision_tree.sources.loader import SourceError, read_sources
+from decision_tree.sources.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"

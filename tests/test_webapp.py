@@ -17,14 +17,14 @@ import markdown
 import pytest
 from engine_helpers import ROOT, bundle, engine
 
-from decision_tree.api import view
-from decision_tree.build.bundle import bundle_json
-from decision_tree.build.pages_apps import app_pages, calculator_page, wizard_page
-from decision_tree.build.webapp import PYODIDE_CORE, WebappError, engine_files, webapp_assets
-from decision_tree.build.wheel import MODULES, wheel_bytes, wheel_name
-from decision_tree.model import Guidelines
+from decision_tree.core.api import view
+from decision_tree.core.model import Guidelines
+from decision_tree.sitegen.pages_apps import app_pages, calculator_page, wizard_page
+from decision_tree.sitegen.webapp import PYODIDE_CORE, WebappError, engine_files, webapp_assets
+from decision_tree.sitegen.wheel import modules, wheel_bytes, wheel_name
+from decision_tree.sources.bundle import bundle_json
 
-ENGINE_MODULES = {f"decision_tree/{m}" for m in MODULES}
+ENGINE_MODULES = {f"decision_tree/{m}" for m in modules(ROOT / "decision_tree")}
 HOSTILE = '<script>alert(1)</script> <img src=x onerror="alert(2)"> {{ config }} {: .x } &amp;'
 
 
@@ -73,7 +73,7 @@ def test_wheel_alone_runs_the_engine_in_a_fresh_python(built: tuple[Path, Path],
     code = f"""
 import importlib.resources, json, sys
 sys.path.insert(0, {str(built[0])!r})
-import decision_tree.api as api
+import decision_tree.core.api as api
 api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))
 start = json.loads(api.handle(json.dumps({{"op": "view"}})))
 quote = json.loads(api.handle(json.dumps({{"op": "quote", "mode": "consultoria-modulo", "minutes": "7"}})))

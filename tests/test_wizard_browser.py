@@ -17,7 +17,7 @@ from conftest import CSP_LISTENER
 from engine_helpers import ROOT, all_paths, bundle, engine
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from decision_tree.engine import State
+from decision_tree.core.engine import State
 
 pytestmark = pytest.mark.browser
 READY = 60_000  # Pyodide's first start takes a few seconds here: generous, never a sleep

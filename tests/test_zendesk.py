@@ -14,7 +14,8 @@ import pytest
 from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, serve
 
 from decision_tree import zendesk
-from decision_tree.build.markup import render_markdown
+from decision_tree.cli import zendesk as zendesk_cli
+from decision_tree.sources.markup import render_markdown
 from decision_tree.zendesk import ZendeskError, export_macros, macro_to_zendesk, sync
 
 # The six macro titles exactly as the guideline (seed) names them.
@@ -315,7 +316,7 @@ def test_sync_refuses_a_url_as_subdomain():
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="decision_tree")
     p.add_argument("--root", type=Path, default=ROOT)
-    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
+    zendesk_cli.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
     return p
 
 
@@ -334,7 +335,7 @@ def test_sync_cli_takes_credentials_only_from_the_environment(monkeypatch, capsy
 def test_sync_cli_against_the_fake_server(server, monkeypatch, capsys):
     monkeypatch.setenv("ZENDESK_EMAIL", EMAIL)
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
-    monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
+    monkeypatch.setattr(zendesk_cli, "base_url_for", lambda subdomain: server.base_url)
     args = parser().parse_args(["sync-zendesk", "--subdomain", "empresa"])
     assert args.func(args) == 0
     out = capsys.readouterr().out

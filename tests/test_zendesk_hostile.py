@@ -14,6 +14,7 @@ import pytest
 from zendesk_fake import ROOT, FakeZendesk, Fault, load_macros, official, run_sync, serve
 
 from decision_tree import zendesk
+from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.zendesk import ZendeskError, base_url_for, macro_to_zendesk
 from decision_tree.zendesk import client as zclient
 
@@ -58,10 +59,10 @@ def test_redirected_writes_fail_and_nothing_is_reported_as_created(server, other
 def run_cli(server: FakeZendesk, monkeypatch, capsys, argv: list[str]) -> tuple[int, str, str]:
     monkeypatch.setenv("ZENDESK_EMAIL", "agente@example.com")
     monkeypatch.setenv("ZENDESK_API_TOKEN", "token-de-teste")
-    monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
+    monkeypatch.setattr(zendesk_cli, "base_url_for", lambda subdomain: server.base_url)
     p = argparse.ArgumentParser(prog="decision_tree")
     p.add_argument("--root", type=Path, default=ROOT)
-    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
+    zendesk_cli.add_subcommands(p.add_subparsers(dest="command", required=True), lambda root: load_macros())
     args = p.parse_args(argv)
     code = args.func(args)
     captured = capsys.readouterr()

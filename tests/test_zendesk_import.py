@@ -12,8 +12,9 @@ import yaml
 from zendesk_fake import EMAIL, ROOT, TOKEN, FakeZendesk, load_macros, run_sync, serve, source_copy
 
 from decision_tree import zendesk
+from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.zendesk import ZendeskError, import_zendesk
-from decision_tree.zendesk.commands import repository_problems
+from decision_tree.zendesk.importer import repository_problems
 from decision_tree.zendesk.yaml_edit import parse
 
 TODAY = "2026-11-29"
@@ -215,10 +216,10 @@ def test_import_cli(server, root, monkeypatch, capsys):
     seed_official(server)
     monkeypatch.setenv("ZENDESK_EMAIL", EMAIL)
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
-    monkeypatch.setattr(zendesk.commands, "base_url_for", lambda subdomain: server.base_url)
+    monkeypatch.setattr(zendesk_cli, "base_url_for", lambda subdomain: server.base_url)
     p = argparse.ArgumentParser(prog="decision_tree")
     p.add_argument("--root", type=Path)
-    zendesk.add_subcommands(p.add_subparsers(dest="command", required=True), lambda r: load_macros(r))
+    zendesk_cli.add_subcommands(p.add_subparsers(dest="command", required=True), lambda r: load_macros(r))
     args = p.parse_args(["--root", str(root), "import-zendesk", "--subdomain", "teste", "--dry-run"])
     assert args.func(args) == 0 and "6 a importar" in capsys.readouterr().out
     args = p.parse_args(["--root", str(root), "import-zendesk", "--subdomain", "teste"])
@@ -229,6 +230,6 @@ def test_import_cli(server, root, monkeypatch, capsys):
 
 def test_repository_problems_uses_the_repository_validation():
     broken = {"macros/modulo-termo-ams.yml": "id: [\n"}
-    problems = zendesk.commands.repository_problems(ROOT, broken)
+    problems = zendesk.repository_problems(ROOT, broken)
     assert problems and problems[0].startswith("macros/modulo-termo-ams.yml:")
     assert (ROOT / "macros" / "modulo-termo-ams.yml").read_text(encoding="utf-8") != "id: [\n"

@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from decision_tree.build.bundle import load_bundle
+from decision_tree.sources.bundle import load_bundle
 from decision_tree.zendesk import sync
 
 ROOT = Path(__file__).resolve().parent.parent

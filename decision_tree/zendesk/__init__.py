@@ -7,18 +7,17 @@
 - `sync`: match by title, plan, print the plan, create or update what differs.
 - `importer`: write the official texts and settings of the instance into `macros/*.yml`.
 - `yaml_edit`: precise edits of a YAML file's text that keep the rest of it.
-- `commands`: the command-line wiring and its pt-BR output.
 
-Credentials come from the caller (the CLI reads them from the environment,
+The commands' arguments and output are in `decision_tree.cli.zendesk`;
+credentials come from the caller (the CLI reads them from the environment,
 never from arguments or files).
 """
 
-from .client import Client, base_url_for
-from .commands import add_subcommands
-from .errors import ZendeskError
-from .export import export_macros, is_official, macro_to_zendesk
-from .importer import ImportPlan, import_zendesk, plan_import
-from .sync import Plan, PlanItem, plan_sync, print_plan, sync
+from decision_tree.zendesk.client import Client, base_url_for
+from decision_tree.zendesk.errors import ZendeskError
+from decision_tree.zendesk.export import export_macros, is_official, macro_to_zendesk
+from decision_tree.zendesk.importer import ImportPlan, import_zendesk, plan_import, repository_problems
+from decision_tree.zendesk.sync import Plan, PlanItem, plan_sync, print_plan, sync
 
 __all__ = [
     "Client",
@@ -26,7 +25,6 @@ __all__ = [
     "Plan",
     "PlanItem",
     "ZendeskError",
-    "add_subcommands",
     "base_url_for",
     "export_macros",
     "import_zendesk",
@@ -35,5 +33,6 @@ __all__ = [
     "plan_import",
     "plan_sync",
     "print_plan",
+    "repository_problems",
     "sync",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import ZendeskError, shown
+from decision_tree.zendesk.errors import ZendeskError, shown
 
 MAX_ID = 2**63 - 1
 

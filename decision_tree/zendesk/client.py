@@ -25,9 +25,9 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .answers import bad, check_macro, parse_object
-from .errors import ZendeskError, shown
-from .transport import Deadline, open_request
+from decision_tree.zendesk.answers import bad, check_macro, parse_object
+from decision_tree.zendesk.errors import ZendeskError, shown
+from decision_tree.zendesk.transport import Deadline, open_request
 
 SUBDOMAIN_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")  # used with fullmatch
 ENV_EMAIL = "ZENDESK_EMAIL"

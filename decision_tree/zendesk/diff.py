@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from .errors import printable, shown
+from decision_tree.zendesk.errors import printable, shown
 
 COMMENT_FIELDS = ("comment_value_html", "comment_value")
 SETTINGS = {  # action field → how the plan names it (the YAML key)

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from decision_tree.build.markup import render_markdown
-
-from .errors import ZendeskError
+from decision_tree.zendesk.errors import ZendeskError
 
 MACRO_STATUSES = ("open", "pending", "hold", "solved")  # macros don't take new/closed
 TAG_RE = re.compile(r"[a-z0-9_]+")
@@ -49,7 +47,7 @@ def is_official(macro: dict[str, Any]) -> bool:
 def _comment(body: dict[str, Any]) -> dict[str, str]:
     """The action that writes the comment: Markdown rendered like the site; official texts verbatim."""
     if body["format"] == "markdown":
-        return {"field": "comment_value_html", "value": render_markdown(body["text"])}
+        return {"field": "comment_value_html", "value": body.get("html") or _render(body["text"])}
     if body["format"] == "html":
         return {"field": "comment_value_html", "value": body["text"]}
     return {"field": "comment_value", "value": body["text"]}
@@ -136,3 +134,10 @@ def export_macros(macros: list[dict[str, Any]], out_dir: Path) -> list[Path]:
     path.write_text(_dump(everything), encoding="utf-8")
     written.append(path)
     return written
+
+
+def _render(markdown_text: str) -> str:
+    """The body's HTML when the bundle was made without it (Markdown is a build-side package: imported here only)."""
+    from decision_tree.sources.markup import render_markdown
+
+    return render_markdown(markdown_text)

@@ -13,6 +13,7 @@ replaced at once (temporary file + rename).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +21,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .client import Out, connect
-from .diff import unified
-from .errors import ZendeskError, shown
-from .export import MACRO_STATUSES, TAG_RE
-from .sync import duplicate_message, shared_by_title
-from .yaml_edit import EditError, Flow, parse, replace_entries
+from decision_tree.zendesk.client import Out, connect
+from decision_tree.zendesk.diff import unified
+from decision_tree.zendesk.errors import ZendeskError, shown
+from decision_tree.zendesk.export import MACRO_STATUSES, TAG_RE
+from decision_tree.zendesk.sync import duplicate_message, shared_by_title
+from decision_tree.zendesk.yaml_edit import EditError, Flow, parse, replace_entries
 
 SUPPORTED = {"comment_value_html", "comment_value", "comment_mode_is_public", "current_tags", "status"}
 PUBLIC = {"true": True, "false": False, True: True, False: False}
@@ -238,3 +239,24 @@ def import_zendesk(
     else:
         out("Nada a importar: os arquivos já têm os textos oficiais do Zendesk.")
     return plan
+
+
+def repository_problems(root: Path, changed: dict[str, str]) -> list[str]:
+    """What `validate` would report if the `changed` files (path → text) were written under `root`."""
+    from decision_tree.sources.bundle import load_bundle
+    from decision_tree.sources.loader import SourceError
+
+    with tempfile.TemporaryDirectory(prefix="import-zendesk-") as temp:
+        copy = Path(temp)
+        shutil.copytree(root / "macros", copy / "macros")
+        (copy / "decision_tree").mkdir()
+        for path in (root / "decision_tree").iterdir():  # the guideline sources, not the code
+            if path.is_file() and path.suffix != ".py":
+                shutil.copy(path, copy / "decision_tree" / path.name)
+        for name, text in changed.items():
+            (copy / name).write_text(text, encoding="utf-8")
+        try:
+            load_bundle(copy)
+        except SourceError as exc:
+            return exc.messages
+    return []

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import Client, Out, connect
-from .diff import body_diff, settings_changes
-from .errors import ZendeskError
-from .export import convert_all
+from decision_tree.zendesk.client import Client, Out, connect
+from decision_tree.zendesk.diff import body_diff, settings_changes
+from decision_tree.zendesk.errors import ZendeskError
+from decision_tree.zendesk.export import convert_all
 
 TAG_FIELDS = ("set_tags", "current_tags", "remove_tags")
 

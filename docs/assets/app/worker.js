@@ -9,7 +9,7 @@ let handle = null;
 
 const INIT = `
 import importlib.resources
-import decision_tree.api as api
+import decision_tree.core.api as api
 api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))
 `;
 
@@ -27,7 +27,7 @@ async function boot() {
   });
   self.postMessage({ type: "progress", text: "Preparando as regras da diretriz…" });
   pyodide.runPython(INIT);
-  handle = pyodide.pyimport("decision_tree.api").handle;
+  handle = pyodide.pyimport("decision_tree.core.api").handle;
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started) });
 }
 

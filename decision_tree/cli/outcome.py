@@ -1,0 +1,101 @@
+"""`wizard` and `recommend`: the wizard in the terminal and the outcome of a state code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any, TextIO
+
+from decision_tree.cli.common import CliError, label, load
+from decision_tree.core.engine import StateError
+from decision_tree.core.model import Outcome
+
+
+def render_outcome(r: dict[str, Any], out: TextIO) -> None:
+    w = out.write
+    w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']['text']}\n")
+    if r["pending_check"]:
+        p = r["pending_check"]
+        w(f"\nVerificação pendente: {p['title']} — {p['pending']}\n")
+        w(f"  O que fazer: {p['next_step']['text']}{label(p['next_step'])}\n")
+        if p["gap"]:
+            w(f"  Atenção: {p['gap']['text']}\n")
+    if r["criteria"]:
+        w("\nCritérios da diretriz que levaram a este resultado:\n")
+        for c in r["criteria"]:
+            w(f"  - {c['title']}: {c['text']}\n    ({c['section']}; {c['url']})\n")
+    if r["audience"]:
+        w(f"\nSolicitante: {r['audience']['title']}\n")
+    if r["steps"]:
+        w("\nO que fazer agora, em ordem:\n")
+        for i, s in enumerate(r["steps"], start=1):
+            status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
+            w(f"  {i}. {s['title'] or s['text']['text']}{status}{label(s['text'])}\n")
+            for m in s["macros"]:
+                w(f"     Macro: {m['title']}{'' if m['ready'] else ' (depois das etapas acima)'}\n")
+    if r["billing"]["billed"]:
+        w("\nTarifação:\n")
+        for rule in r["billing"]["rules"]:
+            w(f"  - {rule['text']}{label(rule)}\n")
+        if r["payer"]:
+            w(f"  Quem paga: {r['payer']['title']}{label(r['payer']['rule'])}\n")
+    if r["next_steps"]:
+        w("\nPróximos passos:\n")
+        for s in r["next_steps"]:
+            w(f"  - {s['text']}{label(s)}\n")
+    w(f"\nNota para o ticket:\n{'-' * 40}\n{r['ticket_note']}\n{'-' * 40}\n")
+    w(f"Código deste resultado: {r['state']}\n")
+
+
+def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    _, e = load(args.root)
+    state = e.decode(args.state) if args.state else e.start()
+    while True:
+        walk = e.walk(state)
+        if isinstance(walk.node, Outcome):
+            render_outcome(e.recommend(state), out)
+            return 0
+        q = walk.node
+        out.write(f"\n{len(walk.steps) + 1}. {q.question}\n")
+        if q.help:
+            out.write(f"   {q.help}\n")
+        for i, o in enumerate(q.options, start=1):
+            out.write(f"  {i}) {o.label}\n")
+        out.write("Escolha um número (v = voltar, r = recomeçar, s = sair): ")
+        out.flush()
+        line = stdin.readline()
+        if not line:
+            out.write("\nEntrada encerrada; assistente interrompido.\n")
+            return 2
+        choice = line.strip().lower()
+        if choice == "v":
+            if not state.answers:
+                out.write("Já está na primeira pergunta.\n")
+            state = e.back(state)
+        elif choice == "r":
+            state = e.start()
+        elif choice == "s":
+            out.write(f"Até logo. Para continuar depois: wizard --state {e.encode(state)}\n")
+            return 0
+        elif re.fullmatch(r"[0-9]{1,3}", choice) and 1 <= int(choice) <= len(q.options):
+            state = e.answer(state, q.options[int(choice) - 1].id)
+        else:
+            out.write(f"Opção inválida: “{line.strip()[:40]}”. Digite um número de 1 a {len(q.options)}, v, r ou s.\n")
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    _, e = load(args.root, render=args.json)
+    try:
+        state = e.decode(args.state)
+        for step in args.mark or []:
+            state = e.mark(state, step, True)
+        r = e.recommend(state)
+    except StateError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False, indent=2))
+    else:
+        render_outcome(r, sys.stdout)
+    return 0

@@ -1,0 +1,63 @@
+"""`build-docs` and `check-site`: the site's sources as files, and the built site against the published CSP."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from decision_tree.cli.common import CliError
+
+
+def cmd_build_docs(args: argparse.Namespace) -> int:
+    from decision_tree.sitegen.build_docs import OUT, BuildError, build_docs, watch
+    from decision_tree.sitegen.mermaid import MermaidError
+    from decision_tree.sitegen.webapp import WebappError
+    from decision_tree.sources.loader import SourceError
+
+    out = (args.out or args.root / OUT).resolve()
+
+    def once() -> None:
+        try:
+            changed = build_docs(args.root, out)
+        except SourceError as exc:
+            raise CliError("as fontes têm problemas; nada foi gravado:\n" + "\n".join(exc.messages)) from None
+        except (BuildError, MermaidError, WebappError) as exc:
+            raise CliError(str(exc)) from None
+        print(f"{out}: {len(changed)} arquivo(s) atualizado(s)." if changed else f"{out}: nada mudou.")
+
+    once()
+    if args.watch:
+        print("Observando docs/, decision_tree/, macros/ e mkdocs.yml (Ctrl+C para parar)…", flush=True)
+
+        def again() -> None:
+            try:
+                once()
+            except CliError as exc:  # keep watching: the next save may fix it
+                print(f"erro: {exc}", file=sys.stderr, flush=True)
+
+        watch(args.root, again)
+    return 0
+
+
+def cmd_check_site(args: argparse.Namespace) -> int:
+    from decision_tree.sitegen.hosting import for_project
+    from decision_tree.sitegen.inline_scripts import blocked_in_site
+
+    problems = blocked_in_site(args.site, for_project(args.root).scripts)
+    if problems:
+        raise CliError("a Content-Security-Policy da página Hospedagem bloquearia estes scripts (mova-os para um arquivo "
+                       "em docs/assets/):\n" + "\n".join(problems))
+    print(f"{args.site}: toda página roda sob o cabeçalho publicado.")
+    return 0
+
+
+def add_subcommands(sub: Any) -> None:
+    s = sub.add_parser("build-docs", help="grava em site-src/ as páginas e os arquivos gerados, para o mkdocs/zensical")
+    s.add_argument("--out", type=Path, help="pasta de saída (padrão: site-src/ na raiz)")
+    s.add_argument("--watch", action="store_true", help="grava de novo a cada mudança nas fontes")
+    s.set_defaults(func=cmd_build_docs)
+    s = sub.add_parser("check-site", help="confere que o site gerado roda sob a Content-Security-Policy publicada")
+    s.add_argument("site", type=Path, help="a pasta do site gerado (ex.: site/)")
+    s.set_defaults(func=cmd_check_site)

@@ -1,0 +1,145 @@
+"""One JSON-in, JSON-out entry point for the page's Pyodide worker.
+
+The worker posts `{"op": ..., ...}` and renders the answer; tests call the
+same `handle` in CPython to prove the page and the terminal agree. No
+decision or price is computed anywhere else. Every answer has one envelope:
+`{"ok": bool, "error": str | None, ...}` plus `view` (wizard operations),
+`quote` and `errors` (the calculator) or `outcome` (recommend).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from decision_tree.core.engine import Engine, State, StateError
+from decision_tree.core.model import Guidelines, Outcome
+from decision_tree.core.pricing import QuoteError, parse_flag, parse_taxes, quote
+
+_engine: Engine | None = None
+WIZARD_OPS = ("view", "answer", "back", "change", "restart", "mark")
+
+
+def init(bundle: str | dict[str, Any]) -> Engine:
+    """Load the bundle built from the YAML (a JSON text or its dict)."""
+    global _engine
+    data = json.loads(bundle) if isinstance(bundle, str) else bundle
+    _engine = Engine(Guidelines.from_dict(data))
+    return _engine
+
+
+def engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("decision_tree.api.init(bundle) was not called")
+    return _engine
+
+
+def view(e: Engine, state: State, selected: str | None = None) -> dict[str, Any]:
+    """What the wizard shows for a state: the answers so far and the question or outcome."""
+    walk = e.walk(state)
+    history = [
+        {
+            "step": i,
+            "question_id": step.question.id,
+            "question": step.question.question,
+            "answer_id": step.option.id,
+            "answer": step.option.label,
+            "options": [{"id": o.id, "label": o.label} for o in step.question.options],
+        }
+        for i, step in enumerate(walk.steps)
+    ]
+    result: dict[str, Any] = {"state": e.encode(state), "history": history, "question": None, "outcome": None}
+    if isinstance(walk.node, Outcome):
+        result["outcome"] = e.recommend(state)
+    else:
+        q = walk.node
+        result["question"] = {
+            "id": q.id,
+            "number": len(walk.steps) + 1,
+            "text": q.question,
+            "help": q.help,
+            "check": e.g.checks[q.check].title if q.check else None,
+            "options": [{"id": o.id, "label": o.label} for o in q.options],
+            "selected": selected if q.option(selected or "") else None,
+        }
+    return result
+
+
+def _answer_after(e: Engine, longer: object, state: State) -> str | None:
+    """The answer `longer` gave to the question `state` stands on (pre-selected when going back)."""
+    try:
+        previous = e.decode(longer)
+    except StateError:
+        return None
+    if len(previous.answers) <= len(state.answers) or previous.answers[: len(state.answers)] != state.answers:
+        return None
+    node = e.walk(State(state.answers)).node
+    return node.options[previous.answers[len(state.answers)]].id if not isinstance(node, Outcome) else None
+
+
+def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
+    op = req["op"]
+    state, notice = e.salvage(req["state"]) if req.get("state") else (e.start(), None)
+    selected = None
+    try:
+        if op == "view":
+            selected = _answer_after(e, req.get("previous"), state)
+        elif op == "answer":
+            state = e.answer(state, str(req.get("option", "")))
+        elif op == "back":
+            selected = _answer_after(e, e.encode(state), e.back(state))
+            state = e.back(state)
+        elif op == "change":
+            step = req.get("step")
+            if isinstance(step, bool) or not isinstance(step, int):
+                raise StateError("Não foi possível saber qual resposta mudar; recarregue a página.")
+            state = e.change(state, step, str(req.get("option", "")))
+        elif op == "mark":
+            state = e.mark(state, str(req.get("step", "")), parse_flag(req.get("done"), "Marcação"))
+        elif op == "restart":
+            state = e.start()
+    except (StateError, ValueError) as exc:
+        return {"ok": False, "error": str(exc), "view": view(e, state)}
+    return {"ok": notice is None, "error": notice, "view": view(e, state, selected)}
+
+
+def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
+    try:
+        q = quote(
+            e.g,
+            mode=req.get("mode"),
+            audience=req.get("audience", next(iter(e.g.audiences))),
+            minutes=req.get("minutes"),
+            rate=req.get("rate"),
+            waived=req.get("waived", False),
+            taxes=parse_taxes(req.get("taxes")),
+        )
+    except QuoteError as exc:
+        return {"ok": False, "error": None, "errors": exc.errors, "quote": None}
+    return {"ok": True, "error": None, "errors": {}, "quote": q.to_dict()}
+
+
+def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
+    e = engine()
+    op = req.get("op")
+    if op in WIZARD_OPS:
+        return _wizard(e, req)
+    if op == "quote":
+        return _quote(e, req)
+    if op == "recommend":
+        try:
+            return {"ok": True, "error": None, "outcome": e.recommend(e.decode(req.get("state", "")))}
+        except StateError as exc:
+            return {"ok": False, "error": str(exc)}
+    return {"ok": False, "error": f"Operação desconhecida: {op!r}"}
+
+
+def handle(request: str) -> str:
+    """The worker's single call: a JSON request in, a JSON answer out."""
+    try:
+        req = json.loads(request)
+        if not isinstance(req, dict):
+            raise ValueError("a requisição deve ser um objeto JSON")
+    except ValueError as exc:
+        return json.dumps({"ok": False, "error": f"Requisição inválida: {exc}"}, ensure_ascii=False)
+    return json.dumps(handle_dict(req), ensure_ascii=False)

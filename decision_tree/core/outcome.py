@@ -1,0 +1,159 @@
+"""What an outcome of the wizard tells the analyst, as plain data, and the note for the ticket.
+
+Standard library only (runs in CPython and in Pyodide). The steps of a
+consultancy are the mode's prerequisites (e.g. the Maestro's approval) and
+then the `workflow` of the YAML (the Termo, the Aceite, the ticket prefix);
+the ones with a mark are checked off in order, and that is what gates the
+Termo's copy and the ticket prefix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from decision_tree.core import urls
+from decision_tree.core.model import Guidelines, Macro, Outcome, Prerequisite, Text
+
+if TYPE_CHECKING:
+    from decision_tree.core.engine import Walk
+
+
+def prerequisites_for(g: Guidelines, mode_id: str, criteria: tuple[str, ...] | None = None) -> list[Prerequisite]:
+    """The prerequisites of a mode: its own, then those of its criteria (all of them, or those given)."""
+    ids = [p.id for p in g.prerequisites.values() if mode_id in p.modes]
+    for c in g.criteria.values():
+        if c.mode == mode_id and (criteria is None or c.id in criteria):
+            ids += [p for p in c.prerequisites if p not in ids]
+    return [g.prerequisites[p] for p in ids]
+
+
+def markable_steps(g: Guidelines, walk: Walk) -> list[tuple[str, str, str]]:
+    """The steps to mark on the walk's outcome, in order: (id, label when done, label while waiting)."""
+    outcome: Outcome = walk.node  # type: ignore[assignment]
+    if not g.billing.modes[outcome.mode].is_billed:
+        return []
+    steps = [(p.id, p.mark, p.waiting) for p in prerequisites_for(g, outcome.mode, walk.criteria)]
+    return steps + [(s.id, s.mark, s.waiting) for s in g.workflow if s.applies_to(outcome.mode) and s.mark]
+
+
+def _source(text: Text) -> dict[str, Any]:
+    return text.to_dict()
+
+
+class Recommendation:
+    """Builds the outcome panel's data and the ticket note from a finished walk and its marks."""
+
+    def __init__(self, g: Guidelines, walk: Walk, marks: int = 0):
+        self.g = g
+        self.walk = walk
+        self.outcome: Outcome = walk.node  # type: ignore[assignment]
+        self.mode = g.modes[self.outcome.mode]
+        self.billing = g.billing.modes[self.mode.id]
+        self.audience = g.audiences.get(walk.audience or "")
+        self.marks = marks
+
+    def criteria(self) -> list[dict[str, Any]]:
+        return [
+            {"id": c.id, "title": c.title, "text": c.text, "section": c.section, "url": urls.criterion(c.mode, c.anchor),
+             "source": c.source.to_dict()}
+            for c in (self.g.criteria[cid] for cid in self.walk.criteria)
+            if c.mode == self.mode.id
+        ]
+
+    def _macro(self, m: Macro, ready: bool) -> dict[str, Any]:
+        return {
+            "id": m.id, "title": m.title, "kind": m.kind, "when": m.when.to_dict(), "html": m.body.html, "plain": m.body.plain,
+            "source": m.body.source.to_dict(), "official": m.body.official, "url": urls.macro_page(m.id), "ready": ready,
+        }
+
+    def macros_of(self, kinds: tuple[str, ...]) -> list[Macro]:
+        found = []
+        for mid in self.mode.macros:
+            m = self.g.macros[mid]
+            if m.kind in kinds and not (m.kind == "termo" and self.audience and self.audience.id not in m.audiences):
+                found.append(m)
+        return found
+
+    def steps(self) -> list[dict[str, Any]]:
+        """The consultancy's steps in order; `enabled`: every mark before it is set."""
+        if not self.billing.is_billed:
+            return []
+        out: list[dict[str, Any]] = []
+        marked = 0  # index among the steps with a mark
+        for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria):
+            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()},
+                        "mark": p.mark, "waiting": p.waiting, "done": bool(self.marks >> marked & 1),
+                        "enabled": self.marks.bit_length() >= marked, "macros": []})
+            marked += 1
+        for s in (s for s in self.g.workflow if s.applies_to(self.mode.id)):
+            enabled = self.marks.bit_length() >= marked
+            step = {"id": s.id, "title": "", "text": s.text.to_dict(), "mark": s.mark, "waiting": s.waiting,
+                    "done": bool(s.mark and self.marks >> marked & 1), "enabled": enabled,
+                    "macros": [self._macro(m, enabled) for m in self.macros_of(s.macro_kinds)]}
+            out.append(step)
+            marked += 1 if s.mark else 0
+        return out
+
+    def payer(self) -> dict[str, Any] | None:
+        payer = self.billing.payer(self.audience.id) if self.audience else None
+        if not payer or not self.billing.payers:
+            return None
+        rule = self.billing.payers
+        return {"id": payer, "title": self.g.billing.payers[payer], "rule": {"text": rule.text, "source": rule.source.to_dict()}}
+
+    def to_dict(self, state: str) -> dict[str, Any]:
+        check = self.g.checks.get(self.outcome.pending_check or "")
+        pending = None
+        if check:
+            gap = self.g.gaps.get(check.gap or "")
+            pending = {"id": check.id, "title": check.title, "pending": check.pending, "next_step": _source(check.next_step),
+                       "gap": {"title": gap.title, "text": gap.text} if gap else None}
+        steps = self.steps()
+        marks_total = sum(1 for s in steps if s["mark"])
+        complete = bool(steps) and self.marks.bit_length() == marks_total
+        data: dict[str, Any] = {
+            "state": state,
+            "outcome": self.outcome.id,
+            "mode": self.mode.id,
+            "mode_title": self.mode.title,
+            "mode_url": urls.mode_page(self.mode.id),
+            "summary": _source(self.outcome.summary),
+            "pending_check": pending,
+            "criteria": self.criteria(),
+            "audience": {"id": self.audience.id, "title": self.audience.title} if self.audience else None,
+            "payer": self.payer(),
+            "steps": steps,
+            "complete": complete,
+            "billing": {
+                "billed": self.billing.is_billed,
+                "rules": [_source(r) for r in self.billing.rules()],
+                "calculator": urls.CALCULATOR if self.billing.is_billed else None,
+            },
+            "next_steps": [_source(s) for s in self.outcome.next_steps],  # the pending check's own step is in pending_check
+            "answers": [{"question": s.question.question, "answer": s.option.label} for s in self.walk.steps],
+        }
+        data["ticket_note"] = ticket_note(self.g, data)
+        return data
+
+
+def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
+    """The short plain-text summary an analyst pastes into the ticket."""
+    lines: list[str] = []
+    if r["complete"] and r["mode"] == g.ticket.prefix_mode:
+        lines.append(g.ticket.prefix.text)
+    lines.append(f"Modalidade: {r['mode_title']}")
+    if r["pending_check"]:
+        lines.append(f"Verificação pendente: {r['pending_check']['title']} — {r['pending_check']['pending']}")
+    titles = [c["title"] for c in r["criteria"]]
+    if titles:
+        lines.append(("Critério: " if len(titles) == 1 else "Critérios: ") + "; ".join(titles))
+    if r["audience"]:
+        lines.append(f"Solicitante: {r['audience']['title']}")
+    lines += [s["mark"] if s["done"] else s["waiting"] for s in r["steps"] if s["mark"]]
+    termos = [m["title"] for s in r["steps"] for m in s["macros"] if m["kind"] == "termo"]
+    if termos:
+        lines.append(f"Macro: {termos[0]}")
+    if r["mode"] == g.ticket.prefix_mode:
+        lines.append(f"{g.ticket.date_label}: {g.ticket.date_placeholder}")
+    lines.append(f"Código do assistente: {r['state']}")
+    return "\n".join(lines)

@@ -1,0 +1,208 @@
+"""What a consultancy costs: per minute, minimum, taxes, waiver, payer.
+
+Standard library only (runs in CPython and Pyodide). Money is `Decimal`.
+What the client reads adds up: the subtotal and each tax are rounded
+half-up to centavos, and the total is the sum of the rounded lines. Partial
+minutes follow the `partial_minutes` setting before the minimum applies.
+Every rule applied comes back with its provenance, so the calculator can
+label what the guideline does not state. Every input error is a `QuoteError`
+keyed by field (pt-BR), shown beside that field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from decision_tree.core.model import Guidelines, Source, TaxLine
+from decision_tree.core.numbers import parse_flag, parse_number
+
+CENT = Decimal("0.01")
+
+__all__ = ["QuoteError", "Quote", "quote", "parse_taxes", "parse_flag", "parse_number"]
+
+
+class QuoteError(ValueError):
+    """Bad quote input; `errors` maps each field to its pt-BR message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+@dataclass(frozen=True)
+class TaxAmount:
+    name: str
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Quote:
+    mode: str
+    audience: str
+    minutes_worked: Decimal
+    minutes_billed: Decimal
+    rate_per_minute: Decimal
+    subtotal: Decimal
+    taxes: tuple[TaxAmount, ...]
+    total: Decimal
+    waived: bool
+    waived_amount: Decimal
+    payer: str | None
+    payer_title: str | None
+    client_pays: Decimal
+    rules: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "audience": self.audience,
+            "minutes_worked": _plain(self.minutes_worked),
+            "minutes_billed": _plain(self.minutes_billed),
+            "rate_per_minute": _plain(self.rate_per_minute),
+            "subtotal": str(self.subtotal),
+            "taxes": [{"name": t.name, "rate": _plain(t.rate), "percent": _plain(t.rate * 100), "amount": str(t.amount)}
+                      for t in self.taxes],
+            "total": str(self.total),
+            "waived": self.waived,
+            "waived_amount": str(self.waived_amount),
+            "payer": self.payer,
+            "payer_title": self.payer_title,
+            "client_pays": str(self.client_pays),
+            "rules": list(self.rules),
+        }
+
+
+def _plain(value: Decimal) -> str:
+    """A number without exponent or trailing zeros: 1.0049, 0.65, 12."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _rule(rule_id: str, text: str, source: Source) -> dict[str, Any]:
+    return {"id": rule_id, "text": text, "source": source.to_dict()}
+
+
+def _field(errors: dict[str, str], key: str, value: Any, label: str, decimals: int, unit: str = "") -> Decimal | None:
+    try:
+        return parse_number(value, label, max_decimals=decimals, unit=unit)
+    except ValueError as exc:
+        errors[key] = str(exc)
+        return None
+
+
+def _inputs(g: Guidelines, mode: Any, audience: Any, minutes: Any, rate: Any, waived: Any,
+            taxes: list[TaxLine] | None) -> tuple[Decimal, Decimal, bool, tuple[TaxLine, ...]]:
+    """Every field checked at once; QuoteError with one message per bad field."""
+    errors: dict[str, str] = {}
+    billing = g.billing
+    if not isinstance(mode, str) or mode not in billing.modes:
+        errors["mode"] = f"Modalidade “{mode}” desconhecida (use: {', '.join(billing.modes)})."
+    if not isinstance(audience, str) or audience not in g.audiences:
+        errors["audience"] = f"Solicitante “{audience}” desconhecido (use: {', '.join(g.audiences)})."
+    worked = _field(errors, "minutes", minutes, "Minutos trabalhados", 2)
+    if worked is not None and worked <= 0:
+        errors["minutes"] = "Minutos trabalhados: informe um valor maior que zero."
+    elif worked is not None and worked > billing.max_minutes:
+        errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {billing.max_minutes}."
+    per_minute = billing.reference_rate if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4, "R$")
+    if per_minute is not None and per_minute <= 0:
+        errors["rate"] = "Valor por minuto: informe um valor maior que zero."
+    elif per_minute is not None and per_minute > billing.max_rate_per_minute:
+        errors["rate"] = "Valor por minuto: o valor é alto demais; confira o Termo de Aceite."
+    try:
+        is_waived = parse_flag(waived, "Abono")
+    except ValueError as exc:
+        errors["waived"], is_waived = str(exc), False
+    lines = billing.taxes if taxes is None else tuple(taxes)
+    if errors:
+        raise QuoteError(errors)
+    assert worked is not None and per_minute is not None
+    return worked, per_minute, is_waived, lines
+
+
+def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate: Any = None, waived: Any = False,
+          taxes: list[TaxLine] | None = None) -> Quote:
+    """Price a consultancy. Raises QuoteError with every bad field at once."""
+    audience = next(iter(g.audiences)) if audience is None else audience
+    worked, per_minute, is_waived, tax_lines = _inputs(g, mode, audience, minutes, rate, waived, taxes)
+    billing, rules_of = g.billing, g.billing.modes[mode]
+    if is_waived and not rules_of.waivable:
+        reason = rules_of.waiver.text if rules_of.waiver and rules_of.waiver.text else "Esta modalidade não tem abono."
+        raise QuoteError({"waived": reason})
+    rules = [_rule("tarifacao", rules_of.billed.text, rules_of.billed.source)]
+    zero = Decimal(0)
+    if not rules_of.is_billed:
+        return Quote(mode, audience, worked, zero, per_minute, zero, (), zero, False, zero, None, None, zero, tuple(rules))
+    if rules_of.per_minute:
+        rules.append(_rule("por-minuto", rules_of.per_minute.text, rules_of.per_minute.source))
+
+    billed = worked
+    if billing.partial_minutes.value == "up" and worked != worked.to_integral_value():
+        billed = worked.to_integral_value(rounding=ROUND_CEILING)
+        rules.append(_rule("arredondamento", billing.partial_minutes.text, billing.partial_minutes.source))
+    if rules_of.minimum_minutes and not rules_of.minimum and rules_of.minimum_minutes.text:
+        rules.append(_rule("sem-minimo", rules_of.minimum_minutes.text, rules_of.minimum_minutes.source))
+    if billed < rules_of.minimum:
+        billed = Decimal(rules_of.minimum)
+        rules.append(_rule("minimo", f"Mínimo de {rules_of.minimum} minutos aplicado.", rules_of.minimum_minutes.source))  # type: ignore[union-attr]
+
+    subtotal = _cents(per_minute * billed)
+    amounts = [TaxAmount(t.name, t.rate, _cents(subtotal * t.rate)) for t in tax_lines] if rules_of.plus_taxes else []
+    if amounts:
+        names = ", ".join(t.name for t in amounts)
+        rules.append(_rule("impostos", f"Impostos somados: {names}.", rules_of.taxes.source))  # type: ignore[union-attr]
+        rules.append(_rule("aliquotas", "Impostos e alíquotas usados na estimativa.", billing.taxes_source))
+    elif rules_of.taxes and rules_of.taxes.text:
+        rules.append(_rule("sem-impostos", rules_of.taxes.text, rules_of.taxes.source))
+    total = subtotal + sum((t.amount for t in amounts), zero)
+    rules.append(_rule("centavos", billing.money_rounding.text, billing.money_rounding.source))
+    waived_amount = zero
+    if is_waived:
+        waived_amount, total = total, zero
+        rules.append(_rule("abono", rules_of.waiver.text, rules_of.waiver.source))  # type: ignore[union-attr]
+    elif rules_of.waiver and not rules_of.waivable and rules_of.waiver.text:
+        rules.append(_rule("sem-abono", rules_of.waiver.text, rules_of.waiver.source))
+    payer = None if is_waived else rules_of.payer(audience)
+    client = billing.client_payer
+    if payer and payer != client and rules_of.payers:
+        rules.append(_rule("repasse", rules_of.payers.text, rules_of.payers.source))
+    return Quote(
+        mode=mode, audience=audience, minutes_worked=worked, minutes_billed=billed, rate_per_minute=per_minute,
+        subtotal=subtotal, taxes=tuple(amounts), total=total, waived=is_waived, waived_amount=waived_amount,
+        payer=payer, payer_title=billing.payers.get(payer) if payer else None,
+        client_pays=total if payer == client else zero, rules=tuple(rules),
+    )
+
+
+def parse_taxes(specs: Any) -> list[TaxLine] | None:
+    """Tax lines typed as percentages (`{"name": "ISS", "percent": "5"}`); None keeps the YAML's."""
+    if specs is None:
+        return None
+    if not isinstance(specs, list):
+        raise QuoteError({"taxes": "Impostos: informe uma lista de impostos, cada um com nome e alíquota."})
+    lines: list[TaxLine] = []
+    errors: dict[str, str] = {}
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            errors[f"tax{i}"] = f"Imposto {i + 1}: informe o nome e a alíquota."
+            continue
+        name = str(spec.get("name", "")).strip() or f"Imposto {i + 1}"
+        try:
+            percent = parse_number(spec.get("percent", ""), f"{name} (%)", max_decimals=4, unit="%")
+        except ValueError as exc:
+            errors[f"tax{i}"] = str(exc)
+            continue
+        if not Decimal(0) <= percent < Decimal(100):
+            errors[f"tax{i}"] = f"Imposto {name}: a alíquota deve ficar entre 0% e 100%."
+            continue
+        lines.append(TaxLine(name, percent / 100))
+    if errors:
+        raise QuoteError(errors)
+    return lines

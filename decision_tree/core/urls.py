@@ -1,0 +1,32 @@
+"""Every URL of the site that the engine or the pages link to, site-relative (directory URLs).
+
+Standard library only: shipped to the browser with the engine. The page
+generator and the engine take their links from here, so a page that moves is
+changed in one place.
+"""
+
+from __future__ import annotations
+
+HOME = ""
+WIZARD = "assistente/"
+CALCULATOR = "calculadora/"
+DECISION_TABLE = "tabela-de-decisao/"
+FLOWCHART = "fluxograma/"
+HISTORY = "historico/"
+TO_CONFIRM = "pontos-a-confirmar/"
+PROCEDURES = "material-complementar/"
+MACROS = "macros/"
+MERMAID = "assets/vendor/mermaid.min.js"  # the pinned npm copy, on the flowchart page only
+PYODIDE = "assets/pyodide/"  # the Pyodide runtime, the engine wheel and its lock
+
+
+def mode_page(mode_id: str) -> str:
+    return f"modos/{mode_id}/"
+
+
+def criterion(mode_id: str, criterion_id: str) -> str:
+    return f"{mode_page(mode_id)}#{criterion_id}"
+
+
+def macro_page(macro_id: str) -> str:
+    return f"{MACROS}{macro_id}/"

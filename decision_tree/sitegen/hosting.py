@@ -1,0 +1,217 @@
+"""How the built site must be served, in one place: the "Hospedagem" page, nginx, the tests and the benchmark read it.
+
+The data: the security headers (the Content-Security-Policy, `nosniff`,
+`Referrer-Policy`), `Cache-Control` per kind of file, the MIME types and what
+to compress. `Hosting.nginx()` renders them as the nginx file the page
+publishes (`pages_hosting.py`); `Hosting.headers()`/`content_type()` give the
+same values to the Python servers of the tests and of the benchmark; the
+browser tests serve the site with that very nginx file (`local_nginx.py`).
+
+The CSP allows no inline script but Material's own, each by its sha256 hash,
+known before any page is rendered (`inline_scripts.py` says how): `for_config`
+gives the hosting of the site a MkDocs configuration builds, `for_project` of
+a repository.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from decision_tree.sitegen.inline_scripts import material_inline_scripts, script_hash
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+# What the page shows; a host replaces these (the tests and the benchmark do too).
+SERVER_NAME = "diretrizes.exemplo.interno"
+SITE_ROOT = "/srv/diretrizes/site"
+CERTIFICATE = "/etc/ssl/certs/diretrizes.pem"
+CERTIFICATE_KEY = "/etc/ssl/private/diretrizes.key"
+CONFIG_FILE = "/etc/nginx/sites-available/diretrizes.conf"
+HTTP2_ON = (1, 25, 1)  # from this nginx on, `http2 on;` replaces `listen ... http2` (deprecated there)
+
+
+@dataclass(frozen=True)
+class Directive:
+    name: str
+    value: str  # "{scripts}" stands for the hashes of the inline scripts
+    why: str  # pt-BR, for the page
+
+
+CSP_DIRECTIVES = (
+    Directive("default-src", "'self'", "Tudo o que não tem regra própria abaixo só pode vir do próprio endereço."),
+    Directive(
+        "script-src",
+        "'self' {scripts} 'wasm-unsafe-eval'",
+        "Scripts só do próprio site. Os poucos scripts que o tema escreve dentro de cada página são liberados um a um "
+        "pelo hash (sha256) do seu texto; qualquer outro script embutido é bloqueado. `'wasm-unsafe-eval'` deixa o "
+        "Pyodide compilar o WebAssembly.",
+    ),
+    Directive("worker-src", "'self'", "Os Web Workers do assistente, da calculadora e da busca vêm do próprio site."),
+    Directive("connect-src", "'self'", "O Pyodide, o pacote do assistente e o índice da busca são baixados do próprio site."),
+    Directive("img-src", "'self' data:", "Imagens do site e os ícones que o tema embute no CSS como endereços `data:`."),
+    Directive(
+        "style-src",
+        "'self' 'unsafe-inline'",
+        "O Mermaid escreve um `<style>` dentro de cada fluxograma e o tema e o Mermaid ajustam atributos `style`; esse texto "
+        "muda com o diagrama e com o tema, então não há hash fixo para liberar. Estilos não executam código.",
+    ),
+    Directive("font-src", "'self'", "O site usa as fontes do sistema; nenhuma fonte de outro endereço."),
+    Directive("object-src", "'none'", "Nenhum plug-in (`<object>`, `<embed>`)."),
+    Directive("base-uri", "'self'", "Um `<base>` injetado não consegue mandar os links relativos para outro site."),
+    Directive("form-action", "'self'", "Formulários só podem enviar para o próprio site."),
+    Directive("frame-ancestors", "'none'", "Nenhum site pode mostrar estas páginas dentro de um quadro (proteção contra clickjacking)."),
+)
+OTHER_HEADERS = {
+    "X-Content-Type-Options": ("nosniff", "O navegador respeita o tipo informado pelo servidor, inclusive o do `.wasm`."),
+    "Referrer-Policy": ("no-referrer", "Os endereços do site (com o estado do assistente) não vazam para outros sites."),
+}
+
+
+@dataclass(frozen=True)
+class CacheRule:
+    what: str  # pt-BR, for the page
+    pattern: str  # on the URL path: Python's `re.search` and nginx's PCRE read it alike
+    value: str  # Cache-Control
+    why: str
+    caveat: str = ""  # pt-BR, a warning on the page
+
+
+THEME_ASSETS = CacheRule(
+    "CSS e JavaScript do tema",
+    r"^/assets/(javascripts|stylesheets)/.+\.[0-9a-f]{8}\.min\.(js|css)$",
+    "public, max-age=31536000, immutable",
+    "O nome do arquivo muda quando o conteúdo muda.",
+)
+# When the Pyodide files get a versioned path, make this rule `immutable` and drop the caveat.
+PYODIDE_CORE = CacheRule(
+    "Núcleo do Pyodide",
+    r"^/assets/pyodide/(pyodide\.asm\.wasm|pyodide\.asm\.mjs|pyodide\.mjs|python_stdlib\.zip)$",
+    "public, max-age=86400",
+    "Os maiores arquivos do site (mais de 10 MB juntos); só mudam quando a versão fixada no `package-lock.json` muda.",
+    caveat="Estes arquivos têm o mesmo nome em todas as versões do Pyodide: por até um dia depois de publicar uma versão "
+    "nova, um navegador pode juntar o núcleo antigo, ainda no cache, com o `pyodide-lock.json` novo, e o assistente "
+    "não carrega. Ao trocar a versão fixada, publique fora do horário de atendimento ou reduza o `max-age` na véspera.",
+)
+OTHERWISE = CacheRule(
+    "Todo o resto: páginas, índice da busca, `pyodide-lock.json`, o pacote do assistente (`.whl`), os scripts do assistente",
+    "",
+    "no-cache",
+    "Guardado, mas revalidado a cada uso (a resposta é um 304 curto quando nada mudou): uma regra nova aparece na hora.",
+)
+CACHE_RULES = (THEME_ASSETS, PYODIDE_CORE)
+
+# Every extension the built site has (a test checks); anything else would be DEFAULT_TYPE.
+TYPES = {
+    "html": "text/html",
+    "css": "text/css",
+    "js": "text/javascript",
+    "mjs": "text/javascript",
+    "json": "application/json",
+    "map": "application/json",
+    "wasm": "application/wasm",
+    "whl": "application/zip",
+    "zip": "application/zip",
+    "xml": "application/xml",
+    "gz": "application/gzip",
+    "txt": "text/plain",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "ico": "image/x-icon",
+}
+DEFAULT_TYPE = "application/octet-stream"
+CHARSET_TYPES = ("text/html", "text/css", "text/javascript", "text/plain")  # sent with "; charset=utf-8"
+GZIP_TYPES = ("text/html", "text/css", "text/javascript", "application/json", "application/wasm", "application/xml", "text/plain",
+              "image/svg+xml")
+_IMPLICIT = "text/html"  # nginx always includes it in charset_types and gzip_types; naming it is a warning
+
+
+def mime_type(path: str) -> str:
+    """The MIME type of a URL path or file name, without parameters."""
+    name = path.rsplit("/", 1)[-1]
+    return TYPES.get(name.rsplit(".", 1)[-1].lower(), DEFAULT_TYPE) if "." in name else DEFAULT_TYPE
+
+
+def content_type(path: str) -> str:
+    """The Content-Type header the published nginx sends for a file."""
+    kind = mime_type(path)
+    return f"{kind}; charset=utf-8" if kind in CHARSET_TYPES else kind
+
+
+def cache_rule(path: str) -> CacheRule:
+    """The cache rule of a URL path (after the index: `/x/` is `/x/index.html`)."""
+    return next((rule for rule in CACHE_RULES if re.search(rule.pattern, path)), OTHERWISE)
+
+
+@dataclass(frozen=True)
+class Hosting:
+    scripts: tuple[str, ...]  # CSP sources of the inline scripts, "'sha256-…'"
+
+    @classmethod
+    def of(cls, inline: Iterable[str]) -> Hosting:
+        """The hosting that allows exactly these inline scripts."""
+        return cls(tuple(dict.fromkeys(map(script_hash, inline))))
+
+    @property
+    def csp(self) -> str:
+        return "; ".join(f"{d.name} {' '.join(d.value.format(scripts=' '.join(self.scripts)).split())}" for d in CSP_DIRECTIVES)
+
+    @property
+    def security_headers(self) -> dict[str, str]:
+        """The headers of every response, errors included."""
+        return {"Content-Security-Policy": self.csp, **{name: value for name, (value, _) in OTHER_HEADERS.items()}}
+
+    def headers(self, path: str) -> dict[str, str]:
+        """The security headers and the Cache-Control of a URL path."""
+        return {**self.security_headers, "Cache-Control": cache_rule(path).value}
+
+    def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = SERVER_NAME, root: str = SITE_ROOT,
+              certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY) -> str:
+        """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version."""
+        http2 = version >= HTTP2_ON
+        rules = "".join(f'    "~{rule.pattern}" "{rule.value}";\n' for rule in CACHE_RULES)
+        width = max(map(len, TYPES.values()))
+        types = "".join(f"        {kind:<{width}} {ext};\n" for ext, kind in TYPES.items())
+        headers = "".join(f'    add_header {name} "{value}" always;\n' for name, value in self.security_headers.items())
+        return (
+            f"# {CONFIG_FILE}: gerado por decision_tree/sitegen/hosting.py (nginx {'1.25.1 ou mais novo' if http2 else 'até 1.25.0'})\n"
+            f'map $uri $diretrizes_cache_control {{\n    default "{OTHERWISE.value}";\n{rules}}}\n\n'
+            "server {\n"
+            f"    listen {listen} ssl{'' if http2 else ' http2'};\n"
+            + ("    http2 on;\n" if http2 else "")
+            + f"    server_name {server_name};\n"
+            f"    ssl_certificate     {certificate};\n"
+            f"    ssl_certificate_key {certificate_key};\n\n"
+            f"    root {root};\n"
+            "    index index.html;\n"
+            "    error_page 404 /404.html;\n"
+            "    location / {\n        try_files $uri $uri/ =404;\n    }\n\n"
+            "    # Os tipos dos arquivos do site: substituem os do mime.types neste server.\n"
+            f"    types {{\n{types}    }}\n"
+            f"    default_type {DEFAULT_TYPE};\n"
+            "    charset utf-8;\n"
+            f"    charset_types {' '.join(t for t in CHARSET_TYPES if t != _IMPLICIT)};\n\n"
+            "    gzip on;\n    gzip_vary on;\n"
+            f"    gzip_types {' '.join(t for t in GZIP_TYPES if t != _IMPLICIT)};\n\n"
+            "    # Em todas as respostas, inclusive as de erro. Um location com add_header próprio precisa repetir estas linhas.\n"
+            f"{headers}"
+            "    add_header Cache-Control $diretrizes_cache_control always;\n"
+            "}\n"
+        )
+
+
+def for_config(config: MkDocsConfig) -> Hosting:
+    """The hosting of the site that `config` builds."""
+    return Hosting.of(material_inline_scripts(config))
+
+
+def for_project(root: Path) -> Hosting:
+    """The hosting of the site of the repository at `root` (reads its mkdocs.yml; builds nothing)."""
+    from mkdocs.config import load_config
+
+    (root / "site-src").mkdir(exist_ok=True)  # the docs_dir must exist to load the config
+    return for_config(load_config(str(root / "mkdocs.yml")))

@@ -1,0 +1,161 @@
+"""The "Hospedagem" page, written from `hosting.py`: what the page tells a host is what the tests serve.
+
+`hosting_pages(config)` returns `{docs-relative path: Markdown}` like
+`generate_pages`; `build-docs` writes it with the other pages, and
+`check-site` checks the built site against the header it publishes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from decision_tree.sitegen import hosting as h
+from decision_tree.sitegen.inline_scripts import material_inline_scripts, script_hash
+
+PAGE = "hospedagem.md"
+LEGACY = (1, 22, 1)  # the nginx of Debian 12, for the form with `listen ... http2`
+
+
+def hosting_pages(config: MkDocsConfig) -> dict[str, str]:
+    """The page for the site `config` builds."""
+    scripts = material_inline_scripts(config)
+    return {PAGE: hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts})}
+
+
+def _indent(text: str, by: int = 4) -> str:
+    return textwrap.indent(text, " " * by, lambda line: bool(line.strip()))
+
+
+def _fence(lang: str, text: str, title: str = "") -> str:
+    head = f'```{lang} title="{title}"' if title else f"```{lang}"
+    return f"{head}\n{text.rstrip()}\n```\n"
+
+
+def hosting_page(hosting: h.Hosting, material_scripts: dict[str, str]) -> str:
+    """The page; `material_scripts` maps a hash of `hosting.scripts` to the start of its script, to show what it allows."""
+    def sources(value: str) -> str:
+        return " ".join("os [hashes](#hashes) abaixo" if src == "{scripts}" else f"`{src}`" for src in value.split())
+
+    directives = "".join(f"| `{d.name}` | {sources(d.value)} | {d.why} |\n" for d in h.CSP_DIRECTIVES)
+    hashes = "".join(f"- `{s}`: `{material_scripts[s][:48]}…`\n" if s in material_scripts else f"- `{s}`\n" for s in hosting.scripts)
+    others = "".join(f"| `{name}` | `{value}` | {why} |\n" for name, (value, why) in h.OTHER_HEADERS.items())
+    rules = "".join(f"| {r.what} | `{r.value}` | {r.why} |\n" for r in (*h.CACHE_RULES, h.OTHERWISE))
+    caveats = "".join(f'!!! warning "{r.what}: ao atualizar"\n{_indent(r.caveat)}\n\n' for r in h.CACHE_RULES if r.caveat)
+    by_type: dict[str, list[str]] = {}
+    for ext, kind in h.TYPES.items():
+        by_type.setdefault(kind, []).append(ext)
+    types = "".join(
+        f"| {', '.join(f'`.{e}`' for e in exts)} | `{h.content_type('x.' + exts[0])}` | {'sim' if kind in h.GZIP_TYPES else 'não'} |\n"
+        for kind, exts in by_type.items()
+    )
+    new = f"{'.'.join(map(str, h.HTTP2_ON))}"
+    old_title = f"nginx até 1.25.0 (Debian 12: {'.'.join(map(str, LEGACY[:2]))})"
+    tabs = "".join(
+        f'=== "{title}"\n\n{_indent(_fence("nginx", hosting.nginx(version), h.CONFIG_FILE))}\n'
+        for title, version in ((old_title, LEGACY), (f"nginx {new} ou mais novo", h.HTTP2_ON))
+    )
+    return f"""---
+title: Hospedagem
+search:
+  exclude: true  # for maintainers
+---
+
+O site é um conjunto de arquivos estáticos (a pasta `site/` gerada por
+`mkdocs build`). Tudo o que ele usa vem do próprio endereço: não há fontes da
+web, CDN, análise de acesso nem chamadas a outros servidores. O assistente e a
+calculadora rodam no navegador, com o Pyodide servido pelo próprio site.
+
+!!! info "O que o servidor precisa fazer"
+    - Servir o site por HTTPS na raiz do seu próprio nome (como `https://{h.SERVER_NAME}/`).
+    - Enviar os [cabeçalhos de segurança](#cabecalhos) em **todas** as respostas, inclusive nas de erro.
+    - Informar o [tipo](#tipos) certo de cada arquivo: `.wasm` como `application/wasm`, `.mjs` como JavaScript.
+    - Não guardar em [cache](#cache), sem revalidar, as páginas e os dados das diretrizes:
+      quando uma regra muda, a nova publicação precisa aparecer na hora.
+
+O [arquivo do nginx](#nginx) faz tudo isso. Esta página e esse arquivo são
+gerados da mesma fonte (`decision_tree/sitegen/hosting.py`) que os testes
+automatizados usam para servir o site com o nginx de verdade.
+
+## Cabeçalhos {{#cabecalhos}}
+
+| Cabeçalho | Valor | Por quê |
+|---|---|---|
+| `Content-Security-Policy` | [abaixo](#csp) | Nada é carregado de outra origem e nenhum script fora os do site roda. |
+{others}| `Cache-Control` | depende do arquivo | Veja [Cache](#cache). |
+
+### Content-Security-Policy {{#csp}}
+
+O valor completo, numa linha só:
+
+{_fence("text", hosting.csp)}
+| Diretiva | Valor | Por quê |
+|---|---|---|
+{directives}
+Os scripts que o tema (Material for MkDocs) escreve dentro de cada página,
+liberados pelo hash:
+{{#hashes}}
+
+{hashes}
+Os hashes só mudam quando muda a versão do Material for MkDocs (fixada no
+`pyproject.toml`) ou uma opção do tema no `mkdocs.yml`; acrescentar páginas não
+muda nada. A geração do site falha se alguma página tiver um script que este
+cabeçalho bloquearia. Ao publicar uma versão nova do site, confira se o
+cabeçalho desta página continua igual ao do servidor.
+
+## Cache {{#cache}}
+
+| Arquivos | `Cache-Control` | Por quê |
+|---|---|---|
+{rules}
+{caveats}## Tipos dos arquivos {{#tipos}}
+
+| Extensão | `Content-Type` | Comprimido (gzip) |
+|---|---|---|
+{types}
+Qualquer outro arquivo sai como `{h.DEFAULT_TYPE}`. O pacote do assistente
+(`decision_tree-….whl`) é um arquivo zip (o formato *wheel* do Python): vai
+como `application/zip`, que diz o que ele é; o Pyodide o baixa com `fetch` e o
+abre como zip. Um tipo de texto ganharia `charset` e poderia ser recodificado
+no caminho. Arquivos zip não são comprimidos de novo.
+
+## nginx {{#nginx}}
+
+Um arquivo só, incluído no bloco `http` do nginx: no Debian e no Ubuntu,
+salve-o em `{h.CONFIG_FILE}` e ligue-o em `sites-enabled/`. Ele define os
+próprios tipos de arquivo (não depende do `mime.types` instalado) e envia os
+cabeçalhos em todas as respostas. Troque o nome do servidor, o certificado e
+a pasta. As duas formas diferem só na linha do HTTP/2: o nginx {new} trocou
+`listen 443 ssl http2;` por `http2 on;`, que as versões anteriores não
+conhecem. Veja a versão instalada com `nginx -v`.
+
+{tabs}
+Depois de salvar:
+
+```sh
+sudo ln -s {h.CONFIG_FILE} /etc/nginx/sites-enabled/
+sudo nginx -t && sudo systemctl reload nginx
+```
+
+O `nginx -t` não deve mostrar nenhum aviso (`[warn]`). Confira os cabeçalhos,
+inclusive numa página que não existe e no WebAssembly:
+
+```sh
+curl -sI https://{h.SERVER_NAME}/ | grep -iE 'content-security|nosniff|referrer|cache-control'
+curl -sI https://{h.SERVER_NAME}/nao-existe/ | grep -iE '^HTTP|content-security'
+curl -sI https://{h.SERVER_NAME}/assets/pyodide/pyodide.asm.wasm | grep -iE 'content-type|cache-control'
+```
+
+## O que os testes garantem {{#testes}}
+
+Os testes automatizados geram este mesmo arquivo, trocando só o endereço
+(127.0.0.1, numa porta livre), o nome do servidor, a pasta e o certificado (um
+descartável, criado na hora). Conferem o arquivo com `nginx -t`, sem nenhum
+aviso, e servem o site com o nginx instalado na máquina (o do Debian 12).
+Através dele, todas as páginas, a busca, o assistente até o resultado e a
+calculadora até o total funcionam sem nenhuma violação da política de
+segurança e sem nenhum pedido a outro endereço, e os cabeçalhos de cada tipo
+de arquivo (página, arquivo do tema, núcleo do Pyodide, pacote do assistente,
+`pyodide-lock.json`, página de erro) são os desta página.
+"""

@@ -1,0 +1,128 @@
+"""Mode pages (scope, readings, prerequisites, checks, criteria, billing, macros) and macro pages."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from typing import Any
+
+from decision_tree.core.model import Guidelines, Mode
+from decision_tree.core.outcome import prerequisites_for
+from decision_tree.sitegen.render import render
+
+# How the site names each ticket status a macro sets (Zendesk's, not the guideline's).
+ZENDESK_STATUS = {"open": "Aberto", "pending": "Pendente", "hold": "Em espera", "solved": "Resolvido"}
+
+
+def mode_pages(bundle: dict[str, Any], g: Guidelines, updated: Callable[[Mode], str]) -> dict[str, str]:
+    return {f"modos/{mode.id}.md": mode_page(bundle, g, mode, updated(mode)) for mode in g.modes.values()}
+
+
+def _related(g: Guidelines, criterion_id: str) -> list[dict[str, str]]:
+    """Criteria of other modes that this one points to: the same subject (`see_also`) or one it excludes (`contradicts`)."""
+    c = g.criteria[criterion_id]
+    found = []
+    for other in g.criteria.values():
+        if other.mode == c.mode:
+            continue
+        if other.id in c.see_also or c.id in other.see_also:
+            label = "Veja também"
+        elif other.id in c.contradicts or c.id in other.contradicts:
+            label = "Não vale junto com"
+        else:
+            continue
+        found.append({"id": other.id, "mode": other.mode, "title": other.title, "mode_title": g.modes[other.mode].title,
+                      "label": label})
+    return found
+
+
+def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -> str:
+    page = f"modos/{mode.id}.md"
+    raw = next(m for m in bundle["modes"] if m["id"] == mode.id)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in (c for c in g.criteria.values() if c.mode == mode.id):
+        prereqs = [{"id": p, "title": g.prerequisites[p].title} for p in c.prerequisites]
+        groups.setdefault(c.section, []).append(
+            {"id": c.id, "title": c.title, "text": c.text, "number": c.number, "prerequisites": prereqs, "related": _related(g, c.id)}
+        )
+    checks = []
+    if any(o.pending_check for o in g.outcomes.values() if o.mode == mode.id):
+        from decision_tree.sitegen.pages import gap_of
+
+        checks = [{**c, "gap": gap_of(bundle, c.get("gap"))} for c in bundle["checks"]]
+    return render(
+        "mode.md.j2", page, title=mode.title, hide=None, updated=updated, search={"boost": 3},  # the criteria come first
+        mode=raw, criteria=list(groups.items()), checks=checks,
+        prerequisites=[
+            {"id": p.id, "title": p.title, "text": p.text, "source": p.source.to_dict()} for p in prerequisites_for(g, mode.id)
+        ],
+        billing=_billing(bundle, mode.id), macro_tabs=_macro_tabs(g, mode, page),
+        all_official=all(g.macros[m].body.official for m in mode.macros),
+    )
+
+
+def _billing(bundle: dict[str, Any], mode_id: str) -> dict[str, Any]:
+    b = bundle["billing"]
+    rules_of = b["modes"][mode_id]
+    rules = [rules_of[k] for k in ("billed", "per_minute", "waiver", "payers") if k in rules_of and rules_of[k].get("text")]
+    billed = bool(rules_of["billed"]["value"])
+    settings = [rules_of[k] for k in ("minimum_minutes", "taxes") if k in rules_of and rules_of[k].get("text")]
+    if billed:
+        settings += [{"text": b["partial_minutes"]["clause"], "source": b["partial_minutes"]["source"]}, b["money_rounding"]]
+    return {
+        "billed": billed, "rules": rules, "settings": settings,
+        "rate": b["rate_per_minute"]["value"], "rate_source": b["rate_per_minute"]["source"],
+        "taxes": b["taxes"]["items"] if rules_of.get("taxes", {}).get("value") else [], "taxes_source": b["taxes"]["source"],
+    }
+
+
+def _macro_tabs(g: Guidelines, mode: Mode, page: str) -> list[dict[str, Any]]:
+    billing = g.billing.modes[mode.id]
+    tabs = []
+    for audience in g.audiences.values():
+        macros = [g.macros[m] for m in mode.macros if audience.id in g.macros[m].audiences]
+        if not macros:
+            continue
+        about = audience.title
+        payer = billing.payer(audience.id)
+        if payer:
+            about += " · Quem paga: " + g.billing.payers[payer]
+            if billing.payers and billing.payers.source.local:
+                about += " (não consta na diretriz)"
+        tabs.append({
+            "label": audience.short, "about": about,
+            "macros": [{"title": m.title, "kind_title": g.macro_kinds[m.kind], "link": relative_md(page, f"macros/{m.id}.md")}
+                       for m in macros],
+        })
+    return tabs
+
+
+def relative_md(from_page: str, target: str) -> str:
+    """A Markdown link target from one .md page to another (MkDocs checks and rewrites it)."""
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def _audience_titles(g: Guidelines, ids: list[str]) -> str:
+    return ", ".join(g.audiences[a].title for a in ids)
+
+
+def macro_pages(bundle: dict[str, Any], g: Guidelines, updated: Callable[[str], str], index_updated: str) -> dict[str, str]:
+    pages = {}
+    groups = []
+    for mode in g.modes.values():
+        macros = [{**m, "audience_titles": _audience_titles(g, m["audiences"])} for m in bundle["macros"] if m["mode"] == mode.id]
+        if macros:
+            groups.append({"id": mode.id, "title": mode.title, "macros": macros})
+    official = sum(1 for m in bundle["macros"] if m["body"]["source"]["kind"] == "zendesk")
+    pages["macros/index.md"] = render("macros_index.md.j2", "macros/index.md", title="Macros do Zendesk", hide=None,
+                                      updated=index_updated, groups=groups, official_count=official, total=len(bundle["macros"]))
+    for m in bundle["macros"]:
+        page = f"macros/{m['id']}.md"
+        pages[page] = render(
+            "macro.md.j2", page, title=m["title"], hide=None, updated=updated(m["id"]), macro=m,
+            kind_title=g.macro_kinds[m["kind"]], mode_title=g.modes[m["mode"]].title,
+            audience_titles=_audience_titles(g, m["audiences"]), status_title=ZENDESK_STATUS[m["zendesk"]["status"]],
+        )
+    return pages
+
+

@@ -1,0 +1,159 @@
+"""The Jinja2 environment that renders the generated pages (templates/*.md.j2).
+
+Autoescape is on: a text from the YAML reaches a page escaped, or through one
+of the filters below. The pages are Markdown holding raw HTML blocks, so
+every text placed in HTML also has its backticks and tildes turned into
+entities (no Markdown preprocessor can take them for a code fence), and a
+text placed where Markdown is parsed (a tab label) goes through `mdtext`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from decision_tree.core import urls
+from decision_tree.sources.markup import render_markdown
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>&~=?^:\"'$%@")
+
+
+def _fence_safe(html_text: str) -> Markup:
+    return Markup(html_text.replace("`", "&#96;").replace("~", "&#126;"))
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ … }}`: escaped (unless already Markup) and safe from Markdown's code fences."""
+    if isinstance(value, Markup):
+        return value
+    return _fence_safe(str(escape(value)))
+
+
+def md(text: str) -> Markup:
+    """A YAML text in Markdown, as safe HTML (raw HTML in it is shown as text)."""
+    return _fence_safe(render_markdown(text).strip())
+
+
+def md_inline(text: str) -> Markup:
+    """Like `md`, without the paragraph around a one-paragraph text."""
+    html_text = render_markdown(text).strip()
+    m = re.fullmatch(r"<p>(.*)</p>", html_text, re.S)
+    return _fence_safe(m.group(1) if m else html_text)
+
+
+def html_block(html_text: str) -> Markup:
+    """Safe HTML placed inside a raw HTML block: no blank line (it would end the block), fence-safe."""
+    return _fence_safe(re.sub(r"\n\s*\n", "\n", str(html_text)).strip())
+
+
+def lines(text: str) -> Markup:
+    """A multi-line plain text kept inside an HTML block: escaped, newlines as entities."""
+    return _fence_safe(str(escape(text)).replace("\n", "&#10;"))
+
+
+def mdtext(text: str) -> Markup:
+    """A one-line text made inert where Markdown is parsed: specials become numeric entities."""
+    return Markup("".join(f"&#{ord(c)};" if c in _MD_SPECIAL else c for c in " ".join(str(text).split())))
+
+
+def url_of(page: str) -> str:
+    """The directory URL of a docs-relative Markdown path (use_directory_urls)."""
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
+def relative(from_page: str, target: str) -> str:
+    """Relative link from the page `from_page` (a .md path) to a site URL like `macros/x/#y`."""
+    path, sep, fragment = target.partition("#")
+    base = url_of(from_page).rstrip("/") or "."
+    rel = posixpath.relpath(path.rstrip("/") or ".", base)
+    if path.endswith("/") or not path:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (sep + fragment if sep else "")
+
+
+@pass_context
+def href(ctx: Context, target: str) -> str:
+    return relative(ctx["page"], target)
+
+
+@pass_context
+def badge(ctx: Context, source: dict[str, Any]) -> Markup:
+    """The label of a local item: "Não consta na diretriz", who confirms it, a link to its entry."""
+    if source.get("kind") != "local":
+        return Markup("")
+    link = relative(ctx["page"], f"{urls.TO_CONFIRM}#{source['anchor']}")
+    status = "confirmado com" if source.get("confirmed") else "a confirmar com"
+    return Markup(
+        f' <span class="kb-local"><a href="{escape(link)}">Não consta na diretriz</a>'
+        f' <span class="kb-owner">· {status} {escape(source["owner_title"])}</span></span>'
+    )
+
+
+def date_br(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
+def money(value: str | Decimal, exact: bool = False) -> str:
+    pattern = "¤ #,##0.00##" if exact else "¤ #,##0.00"
+    return format_currency(Decimal(value), "BRL", format=pattern, locale="pt_BR", currency_digits=False).replace("\xa0", " ")
+
+
+def percent(rate: str | Decimal) -> str:
+    return format_percent(Decimal(rate), format="#,##0.####%", locale="pt_BR")
+
+
+def number(value: str | Decimal | int) -> str:
+    return format_decimal(Decimal(value), format="#,##0.####", locale="pt_BR")
+
+
+def front_title(title: str) -> Markup:
+    """A page title for the front matter: HTML-escaped (Material prints it unescaped), as a YAML string."""
+    return Markup(json.dumps(str(escape(" ".join(title.split()))), ensure_ascii=False))
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+        # `{#id}` is Markdown's heading id (attr_list), not a Jinja comment.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters.update(md=md, md_inline=md_inline, html=html_block, lines=lines, mdtext=mdtext, href=href, badge=badge, date_br=date_br,
+                       money=money, percent=percent, number=number, json=to_json,
+                       front_title=front_title)
+    env.globals["urls"] = urls
+    return env
+
+
+def render(template: str, page: str, **context: Any) -> str:
+    """Render `templates/<template>` as the page at docs-relative path `page`."""
+    return environment().get_template(template).render(page=page, **context)

@@ -1,0 +1,98 @@
+"""The files the wizard and the calculator need in the site.
+
+`webapp_assets` maps site paths to the Pyodide core files, the engine wheel
+and the `pyodide-lock.json` listing it; the wheel and the lock are cached by
+content hash under `.cache/webapp/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
+from decision_tree.sources.bundle import bundle_json
+
+PYODIDE_DIR = "assets/pyodide/"
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+LOCK = "pyodide-lock.json"
+CACHE = Path(".cache") / "webapp"
+KEEP_CACHED = 4
+
+
+class WebappError(RuntimeError):
+    """The site's browser files cannot be assembled; the message says how to fix it."""
+
+
+# -- assets ------------------------------------------------------------------
+
+
+def pyodide_dir(root: Path) -> Path:
+    npm = root / "node_modules" / "pyodide"
+    missing = [name for name in (*PYODIDE_CORE, LOCK) if not (npm / name).is_file()]
+    if missing:
+        raise WebappError(
+            f"{npm}: Pyodide core files missing ({', '.join(missing)}); run `npm ci` in {root} "
+            "to install the pinned npm package `pyodide` (package-lock.json)."
+        )
+    return npm
+
+
+def engine_files(bundle: dict[str, Any], root: Path) -> tuple[Path, Path]:
+    """The engine wheel (bundle inside) and the `pyodide-lock.json` that lists it, cached by content."""
+    npm = pyodide_dir(root)
+    wheel = wheel_bytes(Path(__file__).resolve().parent.parent, bundle_json(bundle))
+    npm_lock = (npm / LOCK).read_bytes()
+    key = hashlib.sha256(hashlib.sha256(wheel).digest() + hashlib.sha256(npm_lock).digest()).hexdigest()[:16]
+    cache = root / CACHE
+    entry = cache / key
+    wheel_path, lock_path = entry / wheel_name(), entry / LOCK
+    if wheel_path.is_file() and lock_path.is_file():
+        os.utime(entry)
+        return wheel_path, lock_path
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))
+    try:
+        (work / wheel_name()).write_bytes(wheel)
+        (work / LOCK).write_text(_lock_with_wheel(npm / LOCK, work / wheel_name()), encoding="utf-8")
+        try:
+            work.rename(entry)
+        except OSError:  # another build made the same entry meanwhile
+            shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    _prune(cache)
+    return wheel_path, lock_path
+
+
+def _lock_with_wheel(npm_lock: Path, wheel: Path) -> str:
+    """`pyodide lockfile add-wheels`, in process: the npm lock plus the wheel beside it."""
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    spec = add_wheels_to_spec(PyodideLockSpec.from_json(npm_lock), [wheel], base_path=wheel.parent)
+    if DIST_NAME not in spec.packages:
+        raise WebappError(f"{wheel.name}: not added to {LOCK} as '{DIST_NAME}'")
+    return json.dumps(spec.to_dict(), sort_keys=True)
+
+
+def _prune(cache: Path) -> None:
+    entries = sorted((p for p in cache.iterdir() if p.is_dir() and "." not in p.name), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-KEEP_CACHED]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]:
+    """Site path -> file: the Pyodide core, the engine wheel and the lock listing it."""
+    npm = pyodide_dir(root)
+    wheel, lock = engine_files(bundle, root)
+    assets: dict[str, Path | bytes] = {PYODIDE_DIR + name: npm / name for name in PYODIDE_CORE}
+    assets[PYODIDE_DIR + LOCK] = lock
+    assets[PYODIDE_DIR + wheel.name] = wheel
+    return assets
