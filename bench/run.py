@@ -43,16 +43,8 @@ import pages  # noqa: E402
 import report  # noqa: E402
 from server import NginxServer, Server  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+from decision_tree.sitegen.local_chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 WIZARD = "assistente/"
 CALCULATOR = "calculadora/"
 GUIDELINES = "modos/consultoria-modulo/"

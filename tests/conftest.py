@@ -28,19 +28,10 @@ from pathlib import Path
 import pytest
 
 from decision_tree.sitegen import hosting
+from decision_tree.sitegen.local_chromium import CHROMIUM, CHROMIUM_ARGS
 from decision_tree.sitegen.local_nginx import Certificate, LocalNginx, NginxError
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 # The published CSP with 'unsafe-inline' in place of the hashes: an injected script would run (test_injection.py).
 CSP_RUNNING_INLINE_SCRIPTS = hosting.Hosting(("'unsafe-inline'",)).csp
 

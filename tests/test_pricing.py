@@ -9,7 +9,7 @@ from engine_helpers import engine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from decision_tree.core.model import TaxLine
+from decision_tree.core.billing import TaxLine
 from decision_tree.core.pricing import QuoteError, parse_number, quote
 
 G = engine().g

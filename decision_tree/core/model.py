@@ -2,69 +2,17 @@
 
 Standard library only: this module runs unchanged in CPython and in Pyodide.
 The bundle is the validated YAML turned into plain JSON by the build side
-(`decision_tree.build.bundle`), every `source` already normalized;
+(`decision_tree.sources.bundle`), every `source` already normalized;
 `Guidelines.from_dict` never re-validates it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Source:
-    """Where an item comes from: the guideline (`quote`), a local definition, or Zendesk (official text)."""
-
-    kind: str  # "guideline" | "local" | "zendesk"
-    quote: str = ""
-    note: str = ""
-    owner_title: str = ""
-    confirmed: bool = False
-    anchor: str = ""  # of a local item: its entry on the "Pontos a confirmar" page
-
-    @property
-    def local(self) -> bool:
-        """Not in the guideline: shown with the label "Não consta na diretriz"."""
-        return self.kind == "local"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "quote": self.quote, "note": self.note, "owner_title": self.owner_title, "confirmed": self.confirmed,
-                "anchor": self.anchor}
-
-    @classmethod
-    def of(cls, d: dict[str, Any]) -> Source:
-        return cls(d["kind"], d.get("quote", ""), d.get("note", ""), d.get("owner_title", ""), bool(d.get("confirmed", False)),
-                   d.get("anchor", ""))
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    source: Source
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "source": self.source.to_dict()}
-
-    @classmethod
-    def of(cls, d: dict[str, Any]) -> Text:
-        return cls(d["text"], Source.of(d["source"]))
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A billing value with the rule in words (when there is one) and its provenance."""
-
-    value: Any
-    text: str
-    source: Source
-
-    @classmethod
-    def of(cls, d: dict[str, Any] | None, default: Any = None) -> Setting | None:
-        if d is None:
-            return None
-        return cls(d.get("value", default), d.get("text", ""), Source.of(d["source"]))
+from decision_tree.core.billing import Billing, billing_of
+from decision_tree.core.texts import Source, Text
 
 
 @dataclass(frozen=True)
@@ -171,70 +119,6 @@ class Macro:
     when: Text
     body: MacroBody
     assumes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TaxLine:
-    name: str
-    rate: Decimal
-
-
-@dataclass(frozen=True)
-class ModeBilling:
-    summary: Text
-    billed: Setting
-    per_minute: Text | None = None
-    minimum_minutes: Setting | None = None
-    taxes: Setting | None = None
-    waiver: Setting | None = None
-    payers: Setting | None = None
-
-    @property
-    def is_billed(self) -> bool:
-        return bool(self.billed.value)
-
-    @property
-    def minimum(self) -> int:
-        return int(self.minimum_minutes.value) if self.minimum_minutes else 0
-
-    @property
-    def plus_taxes(self) -> bool:
-        return bool(self.taxes and self.taxes.value)
-
-    @property
-    def waivable(self) -> bool:
-        return bool(self.waiver and self.waiver.value)
-
-    def payer(self, audience: str) -> str | None:
-        return self.payers.value.get(audience) if self.payers and self.is_billed else None
-
-    def rules(self) -> list[Text]:
-        """The mode's billing rules in words, each with its provenance (site, wizard, calculator)."""
-        found = [Text(s.text, s.source) for s in (self.billed, self.waiver, self.payers) if s and s.text]
-        if self.per_minute:
-            found.insert(1, self.per_minute)
-        return found
-
-
-@dataclass(frozen=True)
-class Billing:
-    currency: str
-    payers: dict[str, str]
-    client_payer: str
-    rate_per_minute: Setting
-    taxes: tuple[TaxLine, ...]
-    taxes_source: Source
-    partial_minutes: Setting  # value "up" | "exact"; text = the rule in words
-    money_rounding: Text
-    max_minutes: int
-    max_rate_per_minute: Decimal
-    modes: dict[str, ModeBilling]
-
-    @property
-    def reference_rate(self) -> Decimal:
-        return Decimal(self.rate_per_minute.value)
-
-
 @dataclass(frozen=True)
 class Ticket:
     prefix: Text
@@ -313,7 +197,7 @@ class Guidelines:
             ),
             audiences={a["id"]: Audience(a["id"], a["title"], a["short"], Source.of(a["source"])) for a in d["audiences"]},
             macros={m["id"]: _macro(m) for m in d["macros"]},
-            billing=_billing(d["billing"]),
+            billing=billing_of(d["billing"]),
             ticket=_ticket(d["ticket"]),
             gaps={g["id"]: Gap(g["id"], g["title"], g["text"], Source.of(g["source"])) for g in d["gaps"]},
             start=tree["start"],
@@ -353,36 +237,6 @@ def _macro(m: dict[str, Any]) -> Macro:
     b = m["body"]
     body = MacroBody(b["format"], b["text"], b.get("html", ""), b.get("plain", ""), Source.of(b["source"]))
     return Macro(m["id"], m["title"], m["mode"], m["kind"], tuple(m["audiences"]), Text.of(m["when"]), body, tuple(m.get("assumes", ())))
-
-
-def _billing(b: dict[str, Any]) -> Billing:
-    modes = {
-        mode: ModeBilling(
-            summary=Text.of(r["summary"]),
-            billed=Setting.of(r["billed"]),  # type: ignore[arg-type]
-            per_minute=Text.of(r["per_minute"]) if "per_minute" in r else None,
-            minimum_minutes=Setting.of(r.get("minimum_minutes")),
-            taxes=Setting.of(r.get("taxes")),
-            waiver=Setting.of(r.get("waiver")),
-            payers=Setting.of(r.get("payers")),
-        )
-        for mode, r in b["modes"].items()
-    }
-    return Billing(
-        currency=b["currency"],
-        payers=dict(b["payers"]),
-        client_payer=b["client_payer"],
-        rate_per_minute=Setting.of(b["rate_per_minute"]),  # type: ignore[arg-type]
-        taxes=tuple(TaxLine(t["name"], Decimal(t["rate"])) for t in b["taxes"]["items"]),
-        taxes_source=Source.of(b["taxes"]["source"]),
-        partial_minutes=Setting(b["partial_minutes"]["value"], b["partial_minutes"]["clause"], Source.of(b["partial_minutes"]["source"])),
-        money_rounding=Text.of(b["money_rounding"]),
-        max_minutes=int(b["limits"]["max_minutes"]),
-        max_rate_per_minute=Decimal(b["limits"]["max_rate_per_minute"]),
-        modes=modes,
-    )
-
-
 def _ticket(t: dict[str, Any]) -> Ticket:
     prefix = t["prefix"]
     date = t["date"]

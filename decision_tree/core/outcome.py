@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from decision_tree.core import urls
-from decision_tree.core.model import Guidelines, Macro, Outcome, Prerequisite, Text
+from decision_tree.core.model import Guidelines, Macro, Outcome, Prerequisite
+from decision_tree.core.texts import Text
 
 if TYPE_CHECKING:
     from decision_tree.core.engine import Walk

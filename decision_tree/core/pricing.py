@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from decision_tree.core.model import Guidelines, Source, TaxLine
+from decision_tree.core.billing import TaxLine
+from decision_tree.core.model import Guidelines
 from decision_tree.core.numbers import parse_flag, parse_number
+from decision_tree.core.texts import Source
 
 CENT = Decimal("0.01")
 

@@ -1,0 +1,102 @@
+"""What a consultancy costs, as the guidelines set it: per mode, with the settings the guideline does not give.
+
+Standard library only: runs in CPython and in Pyodide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from decision_tree.core.texts import Setting, Source, Text
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    name: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class ModeBilling:
+    summary: Text
+    billed: Setting
+    per_minute: Text | None = None
+    minimum_minutes: Setting | None = None
+    taxes: Setting | None = None
+    waiver: Setting | None = None
+    payers: Setting | None = None
+
+    @property
+    def is_billed(self) -> bool:
+        return bool(self.billed.value)
+
+    @property
+    def minimum(self) -> int:
+        return int(self.minimum_minutes.value) if self.minimum_minutes else 0
+
+    @property
+    def plus_taxes(self) -> bool:
+        return bool(self.taxes and self.taxes.value)
+
+    @property
+    def waivable(self) -> bool:
+        return bool(self.waiver and self.waiver.value)
+
+    def payer(self, audience: str) -> str | None:
+        return self.payers.value.get(audience) if self.payers and self.is_billed else None
+
+    def rules(self) -> list[Text]:
+        """The mode's billing rules in words, each with its provenance (site, wizard, calculator)."""
+        found = [Text(s.text, s.source) for s in (self.billed, self.waiver, self.payers) if s and s.text]
+        if self.per_minute:
+            found.insert(1, self.per_minute)
+        return found
+
+
+@dataclass(frozen=True)
+class Billing:
+    currency: str
+    payers: dict[str, str]
+    client_payer: str
+    rate_per_minute: Setting
+    taxes: tuple[TaxLine, ...]
+    taxes_source: Source
+    partial_minutes: Setting  # value "up" | "exact"; text = the rule in words
+    money_rounding: Text
+    max_minutes: int
+    max_rate_per_minute: Decimal
+    modes: dict[str, ModeBilling]
+
+    @property
+    def reference_rate(self) -> Decimal:
+        return Decimal(self.rate_per_minute.value)
+
+
+def billing_of(b: dict[str, Any]) -> Billing:
+    modes = {
+        mode: ModeBilling(
+            summary=Text.of(r["summary"]),
+            billed=Setting.of(r["billed"]),  # type: ignore[arg-type]
+            per_minute=Text.of(r["per_minute"]) if "per_minute" in r else None,
+            minimum_minutes=Setting.of(r.get("minimum_minutes")),
+            taxes=Setting.of(r.get("taxes")),
+            waiver=Setting.of(r.get("waiver")),
+            payers=Setting.of(r.get("payers")),
+        )
+        for mode, r in b["modes"].items()
+    }
+    return Billing(
+        currency=b["currency"],
+        payers=dict(b["payers"]),
+        client_payer=b["client_payer"],
+        rate_per_minute=Setting.of(b["rate_per_minute"]),  # type: ignore[arg-type]
+        taxes=tuple(TaxLine(t["name"], Decimal(t["rate"])) for t in b["taxes"]["items"]),
+        taxes_source=Source.of(b["taxes"]["source"]),
+        partial_minutes=Setting(b["partial_minutes"]["value"], b["partial_minutes"]["clause"], Source.of(b["partial_minutes"]["source"])),
+        money_rounding=Text.of(b["money_rounding"]),
+        max_minutes=int(b["limits"]["max_minutes"]),
+        max_rate_per_minute=Decimal(b["limits"]["max_rate_per_minute"]),
+        modes=modes,
+    )

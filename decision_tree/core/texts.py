@@ -1,0 +1,63 @@
+"""Where an item of the guidelines comes from, and a text or a value with its provenance.
+
+Standard library only: runs in CPython and in Pyodide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an item comes from: the guideline (`quote`), a local definition, or Zendesk (official text)."""
+
+    kind: str  # "guideline" | "local" | "zendesk"
+    quote: str = ""
+    note: str = ""
+    owner_title: str = ""
+    confirmed: bool = False
+    anchor: str = ""  # of a local item: its entry on the "Pontos a confirmar" page
+
+    @property
+    def local(self) -> bool:
+        """Not in the guideline: shown with the label "Não consta na diretriz"."""
+        return self.kind == "local"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "quote": self.quote, "note": self.note, "owner_title": self.owner_title, "confirmed": self.confirmed,
+                "anchor": self.anchor}
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Source:
+        return cls(d["kind"], d.get("quote", ""), d.get("note", ""), d.get("owner_title", ""), bool(d.get("confirmed", False)),
+                   d.get("anchor", ""))
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    source: Source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source": self.source.to_dict()}
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Text:
+        return cls(d["text"], Source.of(d["source"]))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A billing value with the rule in words (when there is one) and its provenance."""
+
+    value: Any
+    text: str
+    source: Source
+
+    @classmethod
+    def of(cls, d: dict[str, Any] | None, default: Any = None) -> Setting | None:
+        if d is None:
+            return None
+        return cls(d.get("value", default), d.get("text", ""), Source.of(d["source"]))
