@@ -117,6 +117,13 @@ def test_a_pending_check_reads_as_pending() -> None:
     assert "ainda não" in r["ticket_note"]
 
 
+def test_conouts_add_the_maestros_analysis_before_the_termo() -> None:
+    """"… incluir “conouts” … e só após a análise do Maestro": a mark of its own, before the Aceite."""
+    persona = next(p for p in PERSONAS if p.name == "erro-intermitente")
+    marks = [s["id"] for s in E.recommend(walk(persona))["steps"] if s["mark"]]
+    assert marks == ["aprovacao-maestro", "conouts-apos-maestro", "aceite"]
+
+
 def test_the_termos_do_not_assert_what_only_some_paths_establish() -> None:
     """Problem 9: the TOTVS Termo's 'Quando usar' said 'não é simulada no ambiente padrão' and its body
     'nem no seu ambiente local', whatever criterion led there."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from engine_helpers import GUIDELINE_TEXT, GUIDELINES, SMALL, source_root
 from jsonschema import Draft202012Validator
 
 from decision_tree.sources.loader import SourceError, read_sources
@@ -26,9 +27,7 @@ from decision_tree.sources.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
-BASE = FIXTURES / "base--guidelines.yml"
-GUIDELINES = "decision_tree/guidelines.yml"
-GUIDELINE_TEXT = "decision_tree/diretriz.txt"  # the original guideline: quoted passages are checked against it
+BASE = SMALL
 MESSAGE = re.compile(r"^[^:]+:\d+: .+; .+$")
 
 
@@ -58,10 +57,7 @@ CASES = [parse_case(f) for f in sorted(FIXTURES.glob("*--*.yml")) if f != BASE]
 
 def make_root(tmp: Path, *cases: Case) -> Path:
     """A copy of the repository's sources, on the base guidelines, with `cases` dropped in."""
-    (tmp / "decision_tree").mkdir(parents=True)
-    shutil.copytree(ROOT / "macros", tmp / "macros")
-    shutil.copyfile(ROOT / GUIDELINE_TEXT, tmp / GUIDELINE_TEXT)
-    shutil.copyfile(BASE, tmp / GUIDELINES)
+    source_root(tmp)
     for case in cases:
         shutil.copyfile(case.file, tmp / case.target)
     return tmp

@@ -77,16 +77,17 @@ import decision_tree.core.api as api
 api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))
 start = json.loads(api.handle(json.dumps({{"op": "view"}})))
 quote = json.loads(api.handle(json.dumps({{"op": "quote", "mode": "consultoria-modulo", "minutes": "7"}})))
+build = [m for m in sys.modules if m.startswith(("decision_tree.sources", "decision_tree.sitegen"))]
 print(json.dumps({{"file": api.__file__, "question": start["view"]["question"]["id"], "billed": quote["quote"]["minutes_billed"],
-                  "yaml": "yaml" in sys.modules, "build": "decision_tree.build" in sys.modules}}))
+                  "yaml": "yaml" in sys.modules, "build": build}}))
 """
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["file"].startswith(str(built[0]))
     assert result["question"] == bundle()["tree"]["start"]
-    assert result["billed"] == "10"
-    assert not result["yaml"] and not result["build"]
+    assert result["billed"] == str(bundle()["billing"]["modes"]["consultoria-modulo"]["minimum_minutes"]["value"])
+    assert not result["yaml"] and result["build"] == []
 
 
 def test_lock_lists_the_wheel_with_its_sha256(built: tuple[Path, Path]) -> None:

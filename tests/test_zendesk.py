@@ -80,7 +80,8 @@ def test_export_writes_one_valid_file_per_macro_and_one_with_all(tmp_path):
 
 def test_export_escapes_raw_html_like_the_site():
     macro = load_macros()[0]
-    macro["body"]["text"] = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
+    text = "Olá <script>alert(1)</script> **negrito**\n\n<div onclick=x>bloco</div>\n"
+    macro["body"] = {"format": "markdown", "text": text, "source": macro["body"]["source"]}  # not rendered by the bundle
     html = {a["field"]: a["value"] for a in macro_to_zendesk(macro)["actions"]}["comment_value_html"]
     assert "<script" not in html and "<div" not in html
     assert "&lt;script&gt;" in html and "<strong>negrito</strong>" in html

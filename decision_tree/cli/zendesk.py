@@ -59,28 +59,26 @@ def _cmd_export(args: argparse.Namespace, load_macros: Loader) -> int:
     return 0
 
 
-def _cmd_sync(args: argparse.Namespace, load_macros: Loader) -> int:
+def _with_instance(args: argparse.Namespace, load_macros: Loader, verb: str, run: Callable[..., None]) -> int:
+    """Run `run(macros, **connection)` against the instance named in `args`; a ZendeskError is exit 1."""
     try:
         base_url = base_url_for(args.subdomain)
-        email_addr, token = _credentials("sincronizar")
-        macros = _load(load_macros, args.root)
-        sync(macros, args.subdomain, dry_run=args.dry_run, base_url=base_url, email=email_addr, token=token,
-             include_proposals=args.include_proposals)
+        email_addr, token = _credentials(verb)
+        run(_load(load_macros, args.root), base_url=base_url, email=email_addr, token=token)
     except ZendeskError as exc:
         return _fail(exc)
     return 0
+
+
+def _cmd_sync(args: argparse.Namespace, load_macros: Loader) -> int:
+    return _with_instance(args, load_macros, "sincronizar", lambda macros, **conn: sync(
+        macros, args.subdomain, dry_run=args.dry_run, include_proposals=args.include_proposals, **conn))
 
 
 def _cmd_import(args: argparse.Namespace, load_macros: Loader) -> int:
-    try:
-        base_url = base_url_for(args.subdomain)
-        email_addr, token = _credentials("importar")
-        macros = _load(load_macros, args.root)
-        import_zendesk(macros, args.root, args.subdomain, dry_run=args.dry_run, base_url=base_url, email=email_addr,
-                       token=token, check=lambda changed: repository_problems(args.root, changed))
-    except ZendeskError as exc:
-        return _fail(exc)
-    return 0
+    return _with_instance(args, load_macros, "importar", lambda macros, **conn: import_zendesk(
+        macros, args.root, args.subdomain, dry_run=args.dry_run, check=lambda changed: repository_problems(args.root, changed),
+        **conn))
 
 
 def _instance_args(parser: argparse.ArgumentParser, dry_run_help: str) -> None:

@@ -109,6 +109,11 @@ class MacroBody:
         return self.source.kind == "zendesk"
 
 
+# The macro kind (an enum of schemas/macro.schema.json) that is chosen by who requests:
+# a billed mode has exactly one Termo de Aceite for each audience.
+TERMO = "termo"
+
+
 @dataclass(frozen=True)
 class Macro:
     id: str
@@ -119,6 +124,10 @@ class Macro:
     when: Text
     body: MacroBody
     assumes: tuple[str, ...]
+
+    @property
+    def is_termo(self) -> bool:
+        return self.kind == TERMO
 @dataclass(frozen=True)
 class Ticket:
     prefix: Text

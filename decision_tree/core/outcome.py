@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from decision_tree.core import urls
-from decision_tree.core.model import Guidelines, Macro, Outcome, Prerequisite
+from decision_tree.core.model import TERMO, Guidelines, Macro, Outcome, Prerequisite
 from decision_tree.core.texts import Text
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class Recommendation:
         found = []
         for mid in self.mode.macros:
             m = self.g.macros[mid]
-            if m.kind in kinds and not (m.kind == "termo" and self.audience and self.audience.id not in m.audiences):
+            if m.kind in kinds and not (m.is_termo and self.audience and self.audience.id not in m.audiences):
                 found.append(m)
         return found
 
@@ -151,7 +151,7 @@ def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
     if r["audience"]:
         lines.append(f"Solicitante: {r['audience']['title']}")
     lines += [s["mark"] if s["done"] else s["waiting"] for s in r["steps"] if s["mark"]]
-    termos = [m["title"] for s in r["steps"] for m in s["macros"] if m["kind"] == "termo"]
+    termos = [m["title"] for s in r["steps"] for m in s["macros"] if m["kind"] == TERMO]
     if termos:
         lines.append(f"Macro: {termos[0]}")
     if r["mode"] == g.ticket.prefix_mode:

@@ -13,7 +13,7 @@ and a host copies it rarely. Known ahead, not read from the built pages: the
 page can show the header itself, and no separate generated file has to be
 found and copied.
 
-It cannot go stale unnoticed: after every build the hook holds each built
+It cannot go stale unnoticed: after every build `check-site` holds each built
 page against the header (`blocked_in_site`) and fails the build on a script
 the header would block; a test does the same, and checks in Chromium.
 """

@@ -105,5 +105,6 @@ def procedures_page(bundle: dict[str, Any], updated: str) -> str:
         if note:
             note = {**note, "gap": gap_of(bundle, note.get("gap"))}
         procedures.append({**proc, "note": note})
+    billed = [m["title"] for m in bundle["modes"] if bundle["billing"]["modes"][m["id"]]["billed"]["value"]]
     return render("procedures.md.j2", "material-complementar.md", title="Material complementar", hide=None, updated=updated,
-                  procedures=procedures)
+                  procedures=procedures, billed_modes=billed)

@@ -30,7 +30,8 @@ def _typed_money(value: Decimal) -> str:
 
 def wizard_page(g: Guidelines) -> str:
     first = view(Engine(g), State())
-    return render("wizard.md.j2", "assistente.md", first=first, question=first["question"])
+    return render("wizard.md.j2", "assistente.md", first=first, question=first["question"],
+                  modes=[m.title for m in g.modes.values()])
 
 
 def calculator_page(bundle: dict[str, Any], g: Guidelines) -> str:

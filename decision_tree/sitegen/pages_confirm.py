@@ -14,6 +14,7 @@ from typing import Any
 from decision_tree.core import urls
 from decision_tree.core.model import Guidelines
 from decision_tree.sitegen.render import money, percent, render
+from decision_tree.sources.provenance import sourced
 
 AREAS = {
     "billing": ("Tarifação e valores da calculadora", "tarifacao"),
@@ -29,17 +30,9 @@ def gap_anchor(gap_id: str) -> str:
     return f"lacuna-{gap_id}"
 
 
-def _local(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    if isinstance(data, dict):
-        source = data.get("source")
-        if isinstance(source, dict) and source.get("kind") == "local":
-            yield path, data
-        for key, value in data.items():
-            if key != "source":
-                yield from _local(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _local(value, (*path, i))
+def _local(data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every item whose (normalized) source is local, with its path."""
+    return ((path, item) for path, item in sourced(data) if isinstance(item["source"], dict) and item["source"].get("kind") == "local")
 
 
 def _billing_item(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: dict[str, Any]) -> tuple[str, list]:
@@ -116,7 +109,8 @@ def page(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
         if group:
             areas.append((title, group))
     return render("to_confirm.md.j2", "pontos-a-confirmar.md", title="Pontos a confirmar", hide=["navigation"], updated=updated,
-                  items=items, areas=areas, confirmed=sum(1 for i in items if i["confirmed"]), manager=_manager(bundle))
+                  items=items, areas=areas, confirmed=sum(1 for i in items if i["confirmed"]), manager=_manager(bundle),
+                  owners=[o["title"] for o in bundle["owners"]])
 
 
 def _manager(bundle: dict[str, Any]) -> str:

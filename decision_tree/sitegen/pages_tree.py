@@ -34,15 +34,15 @@ def _audience_facts(g: Guidelines, e: Engine, o: Option) -> dict[str, Any]:
     """For an answer that names who requests: the Termo it selects and who pays, for the outcome it leads to."""
     outcome = g.outcomes.get(o.next)
     if not o.audience or outcome is None:
-        return {"audience": None, "termo": None, "payer": None}
+        return {"audience": None, "termo_macro": None, "payer": None}
     mode = g.modes[outcome.mode]
-    termo = next((g.macros[m] for m in mode.macros if g.macros[m].kind == "termo" and o.audience in g.macros[m].audiences), None)
+    termo = next((g.macros[m] for m in mode.macros if g.macros[m].is_termo and o.audience in g.macros[m].audiences), None)
     billing = g.billing.modes[mode.id]
     payer = billing.payer(o.audience)
     payer_title = None
     if payer:
         payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if billing.payers and billing.payers.source.local else "")
-    return {"audience": g.audiences[o.audience], "termo": termo, "payer": payer_title}
+    return {"audience": g.audiences[o.audience], "termo_macro": termo, "payer": payer_title}
 
 
 def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
@@ -112,8 +112,8 @@ def edge_label(g: Guidelines, e: Engine, o: Option) -> str:
     facts = _audience_facts(g, e, o)
     if facts["audience"]:
         parts = [facts["audience"].short]
-        if facts["termo"]:
-            parts.append(facts["termo"].title.split(" - ")[-1].split(":: ")[-1])
+        if facts["termo_macro"]:
+            parts.append(facts["termo_macro"].title.split(" - ")[-1].split(":: ")[-1])
         if facts["payer"]:
             parts.append("paga: " + facts["payer"])
         return " · ".join(parts)

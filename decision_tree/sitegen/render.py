@@ -124,6 +124,12 @@ def number(value: str | Decimal | int) -> str:
     return format_decimal(Decimal(value), format="#,##0.####", locale="pt_BR")
 
 
+def listing(items: list[str], conjunction: str = "e") -> str:
+    """["a", "b", "c"] → "a, b e c" (pt-BR: no comma before the conjunction)."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
 def front_title(title: str) -> Markup:
     """A page title for the front matter: HTML-escaped (Material prints it unescaped), as a YAML string."""
     return Markup(json.dumps(str(escape(" ".join(title.split()))), ensure_ascii=False))
@@ -148,7 +154,7 @@ def environment() -> Environment:
         comment_end_string="##}",
     )
     env.filters.update(md=md, md_inline=md_inline, html=html_block, lines=lines, mdtext=mdtext, href=href, badge=badge, date_br=date_br,
-                       money=money, percent=percent, number=number, json=to_json,
+                       money=money, percent=percent, number=number, json=to_json, listing=listing,
                        front_title=front_title)
     env.globals["urls"] = urls
     return env

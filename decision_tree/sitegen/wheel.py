@@ -45,7 +45,7 @@ def _metadata(version: str) -> str:
 
 
 def _wheel_file() -> str:
-    return "Wheel-Version: 1.0\nGenerator: decision_tree.build.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    return "Wheel-Version: 1.0\nGenerator: decision_tree.sitegen.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 
 
 def _record_hash(data: bytes) -> str:

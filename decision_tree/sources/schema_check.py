@@ -19,10 +19,10 @@ from decision_tree.sources.loader import line_of
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"  # the committed schemas the YAML files reference
 ID = "^[a-z0-9]+(-[a-z0-9]+)*$"
 PATTERN_FIXES = {
-    ID: "use a kebab-case id: lowercase letters, digits and single hyphens (e.g. 'consultoria-modulo')",
-    "^[0-9]+(\\.[0-9]+)?$": 'write a decimal in quotes with a dot (e.g. "3.00")',
+    ID: "use a kebab-case id: lowercase letters, digits and single hyphens (e.g. 'meu-modo-2')",
+    "^[0-9]+(\\.[0-9]+)?$": 'write a decimal in quotes with a dot (e.g. "2.50")',
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write the date as YYYY-MM-DD (e.g. 2026-11-28)",
-    "^[a-z0-9_]+$": "use lowercase letters, digits and _ (e.g. consultoria_modulo)",
+    "^[a-z0-9_]+$": "use lowercase letters, digits and _ (e.g. meu_modo_2)",
 }
 TYPE_NAMES = {"boolean": "true or false", "string": "text", "integer": "a whole number",
               "array": "a list", "object": "a mapping (key: value)"}

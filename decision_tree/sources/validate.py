@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from decision_tree.core.model import TERMO
 from decision_tree.sources import validate_text, validate_tree
 from decision_tree.sources.loader import Sources, line_of
 from decision_tree.sources.provenance import GuidelineText
@@ -169,7 +170,7 @@ def check_billing(ctx: Ctx) -> None:
     for tax in b["taxes"]["items"]:
         if not 0 <= Decimal(tax["rate"]) < 1:
             ctx.add(line_of(tax, "rate"), f"tax rate \"{tax['rate']}\" of {tax['name']} is not a fraction from 0 to less than 1",
-                    'write the rate as a fraction ("0.05" is 5%)')
+                    'write the rate as a fraction ("0.1" is 10%)')
 
 
 def _check_minimum(ctx: Ctx, rules: Any, max_minutes: int) -> None:
@@ -221,7 +222,7 @@ def check_macros(ctx: Ctx) -> None:
             continue
         for audience in ctx.ids["audience"]:
             termos = [mid for mid in m["macros"] if mid in ctx.macros
-                      and ctx.macros[mid][1]["kind"] == "termo" and audience in ctx.macros[mid][1]["audiences"]]
+                      and ctx.macros[mid][1]["kind"] == TERMO and audience in ctx.macros[mid][1]["audiences"]]
             if len(termos) != 1:
                 what = "no 'termo' macro" if not termos else f"{len(termos)} 'termo' macros ({', '.join(termos)})"
                 ctx.add(line_of(m, "macros"), f"mode '{m['id']}' has {what} for audience '{audience}'",

@@ -25,7 +25,7 @@ from decision_tree.zendesk.client import Out, connect
 from decision_tree.zendesk.diff import unified
 from decision_tree.zendesk.errors import ZendeskError, shown
 from decision_tree.zendesk.export import MACRO_STATUSES, TAG_RE
-from decision_tree.zendesk.sync import duplicate_message, shared_by_title
+from decision_tree.zendesk.sync import duplicate_message, heading, shared_by_title
 from decision_tree.zendesk.yaml_edit import EditError, Flow, parse, replace_entries
 
 SUPPORTED = {"comment_value_html", "comment_value", "comment_mode_is_public", "current_tags", "status"}
@@ -171,7 +171,7 @@ def plan_import(macros: list[dict[str, Any]], root: Path, remote: list[dict[str,
 
 
 def print_import(plan: ImportPlan, out: Out) -> None:
-    out(f"Importação de {plan.base_url} ({len(plan.items)} macros no repositório, {plan.remote_count} no Zendesk):")
+    out(heading("Importação de", plan))
     for item in plan.items:
         where = f"[macros/{item.macro_id}.yml]"
         if item.status == "import":

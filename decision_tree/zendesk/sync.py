@@ -139,8 +139,13 @@ def plan_sync(macros: list[dict[str, Any]], remote: list[dict[str, Any]], base_u
     return plan
 
 
+def heading(what: str, plan: Plan | Any) -> str:
+    """The first line of a plan (of a sync or an import): where, and how many macros on each side."""
+    return f"{what} {plan.base_url} ({len(plan.items)} macros no repositório, {plan.remote_count} no Zendesk):"
+
+
 def print_plan(plan: Plan, out: Out) -> None:
-    out(f"Plano de sincronização com {plan.base_url} ({len(plan.items)} macros no repositório, {plan.remote_count} no Zendesk):")
+    out(heading("Plano de sincronização com", plan))
     for item in plan.items:
         where = f"[macros/{item.macro_id}.yml]"
         if item.action == "unchanged":
