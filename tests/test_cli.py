@@ -75,11 +75,11 @@ def test_recommend_json_equals_the_engine_and_the_page() -> None:
 
 def test_recommend_marks_steps_and_shows_the_prefix_when_all_are_done() -> None:
     state = E.encode(answer_ids(E, "ocorrencia", "sim", "sim", "apendar", "cliente-final"))
-    r = run("recommend", state, "--mark", "aprovacao-maestro", "--mark", "aceite")
+    r = run("recommend", state, "--mark", "aprovacao-maestro", "--mark", "enviar-termo", "--mark", "aceite")
     assert r.returncode == 0, r.stderr
     note = r.stdout.split("Nota para o ticket:\n")[1].split("\n", 1)[1]
     assert note.startswith("[CONSULTORIA DO MODULO]\n")
-    assert f"Código deste resultado: {state}.3" in r.stdout
+    assert f"Código deste resultado: {state}.7" in r.stdout
     wrong = run("recommend", state, "--mark", "aceite")
     assert wrong.returncode == 2 and "Primeiro marque" in wrong.stderr
 

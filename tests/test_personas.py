@@ -118,10 +118,10 @@ def test_a_pending_check_reads_as_pending() -> None:
 
 
 def test_conouts_add_the_maestros_analysis_before_the_termo() -> None:
-    """"… incluir “conouts” … e só após a análise do Maestro": a mark of its own, before the Aceite."""
+    """"… incluir “conouts” … e só após a análise do Maestro": a mark of its own, before the Termo is sent."""
     persona = next(p for p in PERSONAS if p.name == "erro-intermitente")
     marks = [s["id"] for s in E.recommend(walk(persona))["steps"] if s["mark"]]
-    assert marks == ["aprovacao-maestro", "conouts-apos-maestro", "aceite"]
+    assert marks == ["aprovacao-maestro", "conouts-apos-maestro", "enviar-termo", "aceite"]
 
 
 def test_the_termos_do_not_assert_what_only_some_paths_establish() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from engine_helpers import engine
+from engine_helpers import bundle, engine
 from hypothesis import given
 from hypothesis import strategies as st
 
+from decision_tree.core import api
 from decision_tree.core.billing import TaxLine
 from decision_tree.core.pricing import QuoteError, parse_number, quote
 
@@ -162,6 +163,16 @@ def test_bad_input_is_a_pt_br_message_on_its_field(field: str, value: object, me
     with pytest.raises(QuoteError) as err:
         quote(G, **kw)
     assert message in err.value.errors[field]
+
+
+def test_a_bad_tax_does_not_hide_the_other_fields_errors() -> None:
+    """Proofreading: "abc" in Minutos and in ISS showed only the ISS message in the page."""
+    api.init(bundle())
+    r = api.handle_dict({"op": "quote", "mode": "consultoria-modulo", "minutes": "abc", "rate": "3",
+                         "taxes": [{"name": "ISS", "percent": "abc"}]})
+    assert not r["ok"] and set(r["errors"]) == {"minutes", "tax0"}
+    too_many = api.handle_dict({"op": "quote", "mode": "consultoria-modulo", "minutes": "9999999"})
+    assert f"{G.billing.max_minutes:,}".replace(",", ".") in too_many["errors"]["minutes"]
 
 
 def test_every_bad_field_is_reported_at_once() -> None:

@@ -252,6 +252,9 @@ def test_approval_gates_the_termo_and_the_marks_complete_the_ticket_note(page: P
     assert clip["text/plain"] == termo["plain"] and "**" not in clip["text/plain"]
     assert "<strong>Consultoria do Módulo</strong>" in clip["text/html"]
 
+    expect(page.get_by_label("Aceite recebido")).to_be_disabled()  # the Termo has not been sent yet
+    expect(note).to_contain_text("Aguardando o envio do Termo")
+    page.get_by_label("Termo enviado").check()
     page.get_by_label("Aceite recebido").check()
     expect(note).to_contain_text("Aceite recebido")
     assert note.inner_text().startswith("[CONSULTORIA DO MODULO]\n")

@@ -104,6 +104,12 @@ def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
+    """Every bad field at once: the taxes' errors and the other fields' (checked with the YAML's taxes)."""
+    errors: dict[str, str] = {}
+    try:
+        taxes = parse_taxes(req.get("taxes"))
+    except QuoteError as exc:
+        errors, taxes = dict(exc.errors), None
     try:
         q = quote(
             e.g,
@@ -112,10 +118,12 @@ def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
             minutes=req.get("minutes"),
             rate=req.get("rate"),
             waived=req.get("waived", False),
-            taxes=parse_taxes(req.get("taxes")),
+            taxes=taxes,
         )
     except QuoteError as exc:
-        return {"ok": False, "error": None, "errors": exc.errors, "quote": None}
+        errors = {**exc.errors, **errors}
+    if errors:
+        return {"ok": False, "error": None, "errors": errors, "quote": None}
     return {"ok": True, "error": None, "errors": {}, "quote": q.to_dict()}
 
 

@@ -21,6 +21,11 @@ _UNITS = {"R$": re.compile(r"^R\$\s*", re.IGNORECASE), "%": re.compile(r"\s*%$")
 _SPACES = "\u00a0\u202f\u2009 \t"
 
 
+def grouped(value: int) -> str:
+    """An integer as a Brazilian writes it: 100000 → 100.000."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _why(text: str) -> str:
     """How a refused text was read, in words a person understands."""
     if re.search(r"[0-9][\s\u00a0\u202f\u2009]+[0-9]", text):

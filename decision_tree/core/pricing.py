@@ -17,7 +17,7 @@ from typing import Any
 
 from decision_tree.core.billing import TaxLine
 from decision_tree.core.model import Guidelines
-from decision_tree.core.numbers import parse_flag, parse_number
+from decision_tree.core.numbers import grouped, parse_flag, parse_number
 from decision_tree.core.texts import Source
 
 CENT = Decimal("0.01")
@@ -112,7 +112,7 @@ def _inputs(g: Guidelines, mode: Any, audience: Any, minutes: Any, rate: Any, wa
     if worked is not None and worked <= 0:
         errors["minutes"] = "Minutos trabalhados: informe um valor maior que zero."
     elif worked is not None and worked > billing.max_minutes:
-        errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {billing.max_minutes}."
+        errors["minutes"] = f"Minutos trabalhados: o máximo aceito é {grouped(billing.max_minutes)}."
     per_minute = billing.reference_rate if rate is None else _field(errors, "rate", rate, "Valor por minuto", 4, "R$")
     if per_minute is not None and per_minute <= 0:
         errors["rate"] = "Valor por minuto: informe um valor maior que zero."

@@ -108,12 +108,10 @@ def _short(text: str, size: int = EDGE_LABEL) -> str:
 
 
 def edge_label(g: Guidelines, e: Engine, o: Option) -> str:
-    """What an arrow says: who requests (with the Termo and the payer), the criteria it establishes, or the answer."""
+    """What an arrow says: who requests (and who pays), the criteria it establishes, or the answer."""
     facts = _audience_facts(g, e, o)
     if facts["audience"]:
-        parts = [facts["audience"].short]
-        if facts["termo_macro"]:
-            parts.append(facts["termo_macro"].title.split(" - ")[-1].split(":: ")[-1])
+        parts = [facts["audience"].short]  # the Termo it selects is in the decision table (a long title cut the drawing)
         if facts["payer"]:
             parts.append("paga: " + facts["payer"])
         return " · ".join(parts)

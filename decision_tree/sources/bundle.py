@@ -41,13 +41,17 @@ def _resolve_sources(data: Any, owners: Mapping[str, str], path: tuple[str, ...]
             _resolve_sources(value, owners, (*path, str(value["id"]) if isinstance(value, dict) and "id" in value else str(i)))
 
 
-def fingerprint(tree: dict[str, Any]) -> str:
-    """Six hex digits that change when the tree's structure changes (not when a text is reworded):
-    a wizard link made for another structure is refused instead of misread."""
+def fingerprint(g: dict[str, Any]) -> str:
+    """Six hex digits that change when the tree's structure or the steps to mark change (not when a
+    text is reworded): a wizard link made for another structure is refused instead of misread."""
+    tree = g["tree"]
     shape = [tree["start"]] + [
         [q["id"], [[o["id"], o["next"], o.get("criteria", []), o.get("audience")] for o in q["options"]]] for q in tree["nodes"]
     ] + [[o["id"], o["mode"], o.get("pending_check")] for o in tree["outcomes"]]
-    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:6]
+    marks = [[p["id"], p["modes"], "mark" in p] for p in g["prerequisites"]] + [
+        [w["id"], w.get("modes"), "mark" in w] for w in g["workflow"]] + [
+        [c["id"], c.get("prerequisites", [])] for c in g["criteria"] if c.get("prerequisites")]
+    return hashlib.sha256(json.dumps([shape, marks]).encode()).hexdigest()[:6]
 
 
 def anchor(path: tuple[str, ...]) -> str:
@@ -89,7 +93,7 @@ def make_bundle(sources: Sources, *, render: bool = True) -> dict[str, Any]:
     _resolve_sources(g, owners, ())
     for macro in macros:
         _resolve_sources(macro, owners, ("macro", macro["id"]))
-    g["fingerprint"] = fingerprint(g["tree"])
+    g["fingerprint"] = fingerprint(g)
     g["macros"] = macros
     return g
 

@@ -88,7 +88,10 @@ function mountCalculator(app) {
     }
     field("waived").checked = params.get("waived") === "1";
     const unknown = [...new Set(params.keys())].filter((name) => name !== "waived" && !names.includes(name));
-    if (unknown.length) problems.push(`Ignorado, por não fazer parte desta calculadora: ${unknown.map((n) => `“${n.slice(0, 40)}”`).join(", ")}.`);
+    if (unknown.length) {
+      const what = unknown.length > 1 ? "Ignorados, por não fazerem" : "Ignorado, por não fazer";
+      problems.push(`${what} parte desta calculadora: ${unknown.map((n) => `“${n.slice(0, 40)}”`).join(", ")}.`);
+    }
     notice.hidden = problems.length === 0;
     notice.textContent = problems.length ? `Parte do endereço não foi aplicada. ${problems.join(" ")}` : "";
   }
