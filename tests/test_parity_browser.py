@@ -132,7 +132,7 @@ def good_numbers(limit: int = 200_000, places: int = 4) -> st.SearchStrategy[str
 
     @st.composite
     def typed(draw: st.DrawFn) -> str:
-        value = draw(st.decimals(min_value=0, max_value=limit, places=draw(st.integers(0, places)), allow_nan=False, allow_infinity=False))
+        value = draw(st.decimals(min_value=1, max_value=limit, places=draw(st.integers(0, places)), allow_nan=False, allow_infinity=False))
         whole, _, frac = format(value, "f").partition(".")
         style = draw(st.integers(0, 2))
         if style == 0:
@@ -168,7 +168,8 @@ def quote_requests(draw: st.DrawFn) -> dict[str, Any]:
         "waived": draw(st.booleans()) if G.billing.modes[mode].waivable else False,  # a waiver elsewhere is refused
         "taxes": [{"name": t.name, "percent": draw(good_numbers(limit=30, places=4))} for t in G.billing.taxes],
     }
-    broken = draw(st.sets(st.sampled_from(["mode", "audience", "minutes", "rate", "waived", "taxes", "tax", "missing"]), max_size=3))
+    fields = ["mode", "audience", "minutes", "rate", "waived", "taxes", "tax", "missing"]
+    broken = draw(st.sets(st.sampled_from(fields), min_size=1, max_size=3)) if draw(st.booleans()) else set()
     if "mode" in broken:
         req["mode"] = draw(st.sampled_from(["", "outra", "Consultoria do Módulo"]) | junk)
     if "audience" in broken:
