@@ -1,15 +1,16 @@
-"""What the benchmark puts in the browser: an init script and two extra pages.
+"""What the benchmark puts in the browser: an init script and three extra pages.
 
-The extra pages are served from memory under `/bench-bare/` and
-`/bench-profile/` (see server.Server's overlay); nothing is written into the
-built site. Both load the same Pyodide files the site serves, from
-`/assets/pyodide/`.
+The extra pages are served from memory under `/bench-bare/` (Pyodide alone in
+a module worker), `/bench-bare-main/` (Pyodide alone on the page's main
+thread) and `/bench-profile/` (the product's start, phase by phase; see
+server.Server's overlay); nothing is written into the built site. They load
+the same Pyodide files the site serves, from `/assets/pyodide/` (the core
+folder named in the site's engine.json).
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 # Runs before any script of every page (Playwright's add_init_script).
@@ -20,7 +21,12 @@ from pathlib import Path
 # - `__bench.marks.ready`: when the app's `data-engine` attribute (set by
 #   client.js from the worker's "ready" message) becomes "ready";
 # - `__bench.marks.worker`: when the page constructs its Web Worker, and
-#   `__bench.worker[type]`: when each worker message type first reaches the page.
+#   `__bench.worker[type]`: when each worker message type first reaches the page;
+# - with `window.__benchAnswerFirst` (a second init script): as soon as the
+#   wizard is mounted, pick its first option and press "Próxima", as a person
+#   who answers at once; `answer_click`, then `first_answer` when the answer
+#   is processed (the history list shows it: the engine answered and the page
+#   rendered the next question).
 INIT_SCRIPT = r"""
 (() => {
   const B = (window.__bench = { lt: [], loaf: [], marks: {}, worker: {}, lastPost: null, lastResponse: null });
@@ -68,7 +74,27 @@ INIT_SCRIPT = r"""
       }
     };
   }
+  const answerFirst = () => {
+    if (!window.__benchAnswerFirst || B.marks.answer_click !== undefined) return;
+    const app = document.querySelector('[data-app="wizard"][data-mounted]');
+    const form = app && app.querySelector('[data-role="question"]');
+    const radio = form && form.querySelector('input[name="resposta"]');
+    if (!radio) return;
+    B.marks.answer_click = now();
+    setTimeout(() => {
+      radio.click();
+      form.querySelector('[data-action="next"]').click();
+    }, 0);
+    const done = new MutationObserver(() => {
+      if (app.querySelectorAll('[data-role="history-list"] > li').length > 0) {
+        B.marks.first_answer = now();
+        done.disconnect();
+      }
+    });
+    done.observe(app, { subtree: true, childList: true });
+  };
   const mo = new MutationObserver(() => {
+    answerFirst();
     const legend = document.querySelector('[data-role="legend"]');
     if (legend && !legend.hasAttribute("elementtiming")) {
       legend.setAttribute("elementtiming", "question");
@@ -80,7 +106,7 @@ INIT_SCRIPT = r"""
     if (state === "failed" && B.marks.failed === undefined) B.marks.failed = now();
     if (B.marks.ready !== undefined || B.marks.failed !== undefined) mo.disconnect();
   });
-  mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-engine"] });
+  mo.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-engine", "data-mounted"] });
 })();
 """
 
@@ -100,6 +126,7 @@ COLLECT = r"""
                  domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
                  transferSize: nav.transferSize } : null,
     readyMs: window.__decisionTree ? window.__decisionTree.readyMs : null,
+    start: window.__decisionTree ? window.__decisionTree.start : null,
     noLongtask: B.noLongtask || null,
     noElementTiming: B.noElementTiming || null,
   };
@@ -116,149 +143,195 @@ _PAGE = """<!doctype html>
 </html>
 """
 
-# The page side of both extra pages: start the worker, mark `data-engine`
-# when it says "ready" (so INIT_SCRIPT times it exactly as for the wizard).
-_MAIN = """
+# Pyodide alone in a module worker (/bench-bare/): the pinned core, the
+# site's lock file, nothing else. "ready" when loadPyodide resolves, then
+# runPython("1") and "ran". The page marks `data-engine` on "ready", so
+# INIT_SCRIPT times it exactly as for the wizard.
+_BARE_PAGE_WORKER = """
 const app = document.querySelector("[data-app]");
-const params = new URLSearchParams(location.search);
-const worker = new Worker(new URL("./worker.js?" + params, import.meta.url), { type: "module" });
-window.__benchResult = new Promise((resolve) => {
-  worker.addEventListener("message", ({ data }) => {
-    if (data.type === "ready") app.dataset.engine = "ready";
-    if (data.type === "failed") app.dataset.engine = "failed";
-    if (data.type === "done" || data.type === "failed") resolve(data);
-  });
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+worker.addEventListener("message", ({ data }) => {
+  if (data.type === "ready") app.dataset.engine = "ready";
+  if (data.type === "failed") app.dataset.engine = "failed";
 });
 """
-
-# Bare Pyodide: the pinned core, the site's lock file, nothing else. "ready"
-# when loadPyodide resolves; then runPython("1") and "ran".
-_BARE_WORKER = """
-const indexURL = new URL("../assets/pyodide/", self.location.href).href;
-const t0 = performance.now();
-try {
+_BARE_START = """
+const base = new URL("../assets/pyodide/", location.href);
+const indexURL = new URL(CORE, base).href;
+export async function bare(ready) {
+  const t0 = performance.now();
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   const t1 = performance.now();
-  const pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json", stdout: () => {}, stderr: () => {} });
+  const pyodide = await loadPyodide({ indexURL, lockFileURL: new URL("pyodide-lock.json", base).href, stdout: () => {}, stderr: () => {} });
   const t2 = performance.now();
-  self.postMessage({ type: "ready", ms: t2 - t0, phases: { import: t1 - t0, loadPyodide: t2 - t1 } });
+  ready({ type: "ready", ms: t2 - t0, phases: { import: t1 - t0, loadPyodide: t2 - t1 } });
   pyodide.runPython("1");
   const t3 = performance.now();
-  self.postMessage({ type: "ran", ms: t3 - t0 });
-  self.postMessage({ type: "done", phases: { import: t1 - t0, loadPyodide: t2 - t1, runPython1: t3 - t2 } });
-} catch (error) {
-  self.postMessage({ type: "failed", detail: String(error && error.message || error) });
+  ready({ type: "ran", ms: t3 - t0 });
+  ready({ type: "done", phases: { import: t1 - t0, loadPyodide: t2 - t1, runPython1: t3 - t2 } });
 }
 """
+_BARE_WORKER = """
+import { bare } from "./start.js";
+bare((m) => self.postMessage(m)).catch((error) => self.postMessage({ type: "failed", detail: String(error && error.message || error) }));
+"""
+# Pyodide alone on the page's main thread (/bench-bare-main/): the same start, no worker.
+_BARE_PAGE_MAIN = """
+import { bare } from "../bench-bare/start.js";
+const app = document.querySelector("[data-app]");
+const B = window.__bench;
+bare((m) => {
+  if (m.type === "ready") app.dataset.engine = "ready";
+  if (B && !(m.type in B.worker)) B.worker[m.type] = { at: performance.now(), ms: m.ms, phases: m.phases };
+}).catch(() => (app.dataset.engine = "failed"));
+"""
 
-# The product worker's start (docs/assets/app/worker.js), one phase at a time.
-# ?mode=product: loadPyodide with packages:["decision-tree"] and the same
-#   INIT, split into its statements: what the product does;
-# ?mode=split: loadPyodide alone, then loadPackage("decision-tree"), the
-#   standard-library modules the engine imports, the compilation of each
-#   engine module, then each module's import (execution, mostly @dataclass);
-# ?mode=fs: no wheel: the engine's files (the wheel's content, as one JSON)
-#   written with pyodide.FS, the bundle read with open(): a cheaper start.
-_PROFILE_WORKER = r"""
-const indexURL = new URL("../assets/pyodide/", self.location.href).href;
-const mode = new URLSearchParams(self.location.search).get("mode") || "product";
-const phases = {};
-let t = performance.now();
-const t0 = t;
-const lap = (name) => { const n = performance.now(); phases[name] = n - t; t = n; };
-const MODULES = ["model", "numbers", "urls", "outcome", "engine", "pricing", "api"];  // decision_tree/core
-try {
-  const filesPromise = mode === "fs" ? fetch("./engine-files.json").then((r) => r.json()) : null;
-  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  lap("import pyodide.mjs");
-  const options = { indexURL, lockFileURL: indexURL + "pyodide-lock.json", packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} };
-  if (mode === "product") options.packages = ["decision-tree"];
+# The breakdown (/bench-profile/?mode=normal|snapshot&where=worker|main|handoff):
+# the product worker's start (docs/assets/app/worker.js) with a time stamp at
+# every phase, Pyodide's own included (through its `createPyodideModule`
+# option and, for the bench only, its private finalizeBootstrap and
+# restoreSnapshot). mode=normal loads the wheel after loadPyodide (the product
+# loads it during; this separates the two). where=handoff: the page compiles
+# pyodide.asm.wasm (where Chromium's code cache works) and hands the
+# WebAssembly.Module to the worker, which instantiates it instead of compiling
+# its own copy. The marks are ms since the start function began.
+_PROFILE_START = r"""
+const base = new URL("../assets/pyodide/", location.href);
+export async function profile({ mode, module }) {
+  const T = {};
+  const t0 = performance.now();
+  const mark = (k) => { if (!(k in T)) T[k] = performance.now() - t0; };
+  const [manifest, lock] = await Promise.all([
+    fetch(new URL("engine.json", base)).then((r) => r.json()),
+    fetch(new URL("pyodide-lock.json", base)).then((r) => r.text()),
+  ]);
+  mark("engine.json + lock");
+  const indexURL = new URL(manifest.core, base).href;
+  // as the product: both scripts and the WebAssembly at once (or the page's compiled module)
+  const core = import(indexURL + "pyodide.mjs").then((m) => (mark("import pyodide.mjs"), m));
+  const glue = import(indexURL + "pyodide.asm.mjs").then((m) => (mark("import pyodide.asm.mjs"), m));
+  const compiled = (module || WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")))
+    .then((m) => (mark(module ? "wasm compiled (page)" : "wasm compiled"), m));
+  WebAssembly.instantiateStreaming = async (response, imports) => {
+    const m = await compiled;
+    const instance = await WebAssembly.instantiate(m, imports);
+    mark("wasm instantiated");
+    return { module: m, instance };
+  };
+  let memory = null;
+  if (mode === "snapshot") {
+    memory = Promise.all(manifest.snapshot.slices.map(async (s) => {
+      const r = await fetch(new URL(s.file, base), { integrity: s.integrity });
+      return [s.offset, new Uint8Array(await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer())];
+    })).then((parts) => {
+      const m = new Uint8Array(manifest.snapshot.size);
+      for (const [offset, data] of parts) m.set(data, offset);
+      mark("snapshot read");
+      return m;
+    });
+  }
+  const { loadPyodide } = await core;
+  const create = (await glue).default;
+  const createPyodideModule = (settings) => {
+    settings.onRuntimeInitialized = () => mark("stdlib written");
+    return create(settings).then((m) => {
+      mark(mode === "snapshot" ? "runtime ready" : "interpreter started");
+      const API = m.API, finalize = API.finalizeBootstrap, restore = API.restoreSnapshot;
+      API.restoreSnapshot = (...a) => { const r = restore(...a); mark("memory restored"); return r; };
+      API.finalizeBootstrap = (...a) => { const r = finalize(...a); mark("Pyodide bootstrap"); return r; };
+      return m;
+    });
+  };
+  const options = { indexURL, lockFileContents: lock, packageBaseUrl: base.href, createPyodideModule, stdout: () => {}, stderr: () => {} };
+  if (memory) {
+    options._loadSnapshot = memory;
+    options.stdLibURL = new URL(manifest.snapshot.stdlib_placeholder, base).href;
+  }
   const pyodide = await loadPyodide(options);
-  lap(mode === "product" ? "loadPyodide + wheel" : "loadPyodide");
-  if (mode === "split") {
+  mark("loadPyodide");
+  if (mode !== "snapshot") {
     await pyodide.loadPackage("decision-tree", { messageCallback: () => {}, errorCallback: () => {} });
-    lap("loadPackage(wheel)");
-    for (const mod of ["re", "json", "typing", "decimal", "dataclasses"]) {
-      pyodide.runPython(`import ${mod}`);
-      lap(`import ${mod}`);
-    }
-    pyodide.runPython("import importlib.util; _dt_origin = importlib.util.find_spec('decision_tree').submodule_search_locations[0]");
-    lap("find decision_tree");
-    for (const mod of MODULES) {
-      pyodide.runPython(`compile(open(_dt_origin + '/core/${mod}.py', encoding='utf-8').read(), '${mod}.py', 'exec')`);
-      lap(`compile ${mod}.py`);
-    }
-    for (const mod of MODULES) {
-      pyodide.runPython(`import decision_tree.core.${mod}`);
-      lap(`import decision_tree.core.${mod}`);
-    }
+    mark("wheel loaded");
+    pyodide.runPython("import importlib.resources\nimport decision_tree.core.api as api");
+    mark("engine imported");
+    pyodide.runPython('api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))');
+    mark("api.init");
   }
-  if (mode === "fs") {
-    const files = await filesPromise;
-    lap("engine-files.json");
-    const dir = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
-    for (const [name, text] of Object.entries(files)) {
-      const path = `${dir}/${name}`;
-      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-      pyodide.FS.writeFile(path, text);
-    }
-    lap("FS.writeFile engine files");
-    pyodide.runPython("import decision_tree.core.api as api");
-    lap("import decision_tree.core.api");
-    pyodide.runPython(
-      "import os, decision_tree\n" +
-      "text = open(os.path.join(os.path.dirname(decision_tree.__file__), 'bundle.json'), encoding='utf-8').read()");
-    lap("read bundle.json (open)");
-  } else {
-    pyodide.runPython("import importlib.resources");
-    lap("import importlib.resources");
-    pyodide.runPython("import decision_tree.core.api as api");
-    lap("import decision_tree.core.api");
-    pyodide.runPython('text = importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8")');
-    lap("read bundle.json");
-  }
-  pyodide.runPython("api.init(text)");
-  lap("api.init(bundle)");
   const handle = pyodide.pyimport("decision_tree.core.api").handle;
-  lap("pyimport handle");
-  self.postMessage({ type: "ready", ms: performance.now() - t0 });
-  const first = JSON.parse(handle(JSON.stringify({ op: "view", state: "" })));
-  lap("first request (view)");
-  const option = first.question.options[0].id;
+  const first = JSON.parse(handle(JSON.stringify({ op: "view" })));
+  mark("first request");
+  const option = first.view.question.options[0].id;
   const times = [];
   for (let i = 0; i < 30; i++) {
     const a = performance.now();
-    handle(JSON.stringify({ op: "answer", state: first.state, option }));
+    handle(JSON.stringify({ op: "answer", state: first.view.state, option }));
     times.push(performance.now() - a);
   }
   times.sort((a, b) => a - b);
-  self.postMessage({ type: "done", mode, phases, answerMedian: times[15], answerMax: times[29],
-                     bundleChars: pyodide.runPython("len(text)") });
-} catch (error) {
-  self.postMessage({ type: "failed", detail: String(error && error.message || error), phases });
+  return { type: "done", mode, marks: T, ms: T["first request"], answerMedian: times[15], answerMax: times[29] };
 }
+"""
+_PROFILE_WORKER = r"""
+import { profile } from "./start.js";
+const mode = new URLSearchParams(self.location.search).get("mode") || "normal";
+let resolveModule;
+const module = new Promise((resolve) => (resolveModule = resolve));
+self.addEventListener("message", ({ data }) => { if (data.type === "module") resolveModule(data.module); });
+const run = (withModule) => profile({ mode, module: withModule ? module : null })
+  .then((r) => self.postMessage(r))
+  .catch((error) => self.postMessage({ type: "failed", detail: String(error && error.stack || error) }));
+self.addEventListener("message", ({ data }) => { if (data.type === "start") run(data.handoff); });
+"""
+_PROFILE_PAGE = r"""
+import { profile } from "./start.js";
+const app = document.querySelector("[data-app]");
+const params = new URLSearchParams(location.search);
+const mode = params.get("mode") || "normal";
+const where = params.get("where") || "worker";
+const t0 = performance.now();
+const finish = (data) => {
+  app.dataset.engine = data.type === "done" ? "ready" : "failed";
+  return { ...data, pageMs: performance.now() - t0 };
+};
+window.__benchResult = (async () => {
+  const failed = (e) => ({ type: "failed", detail: String(e && e.stack || e) });
+  if (where === "main") return finish(await profile({ mode, module: null }).catch(failed));
+  const worker = new Worker(new URL("./worker.js?mode=" + mode, import.meta.url), { type: "module" });
+  const done = new Promise((resolve) => worker.addEventListener("message", ({ data }) => resolve(data)));
+  worker.postMessage({ type: "start", handoff: where === "handoff" });
+  if (where === "handoff") {
+    const manifest = await (await fetch("../assets/pyodide/engine.json")).json();
+    const a = performance.now();
+    const wasm = new URL("../assets/pyodide/" + manifest.core + "pyodide.asm.wasm", location.href);
+    const module = await WebAssembly.compileStreaming(fetch(wasm));
+    const compileMs = performance.now() - a;
+    worker.postMessage({ type: "module", module });
+    return finish({ ...(await done), pageCompileMs: compileMs });
+  }
+  return finish(await done);
+})();
 """
 
 
-def engine_files(site: Path) -> bytes:
-    """The engine wheel's files (not its metadata) as one JSON object {path: text}, for ?mode=fs."""
-    wheels = sorted((site / "assets" / "pyodide").glob("decision_tree-*.whl"))
-    if not wheels:
-        return b"{}"
-    with zipfile.ZipFile(wheels[-1]) as z:
-        files = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("decision_tree/")}
-    return json.dumps(files, ensure_ascii=False).encode("utf-8")
+def core_dir(site: Path) -> str:
+    """The Pyodide core folder of a built site, relative to assets/pyodide/ (from its engine.json)."""
+    manifest = site / "assets" / "pyodide" / "engine.json"
+    return json.loads(manifest.read_text(encoding="utf-8"))["core"]
 
 
 def overlay(site: Path) -> dict[str, bytes]:
     """URL path -> content of the extra pages."""
+    start = f"const CORE = {json.dumps(core_dir(site))};\n" + _BARE_START
     return {
-        "/bench-profile/engine-files.json": engine_files(site),
-        "/bench-bare/index.html": _PAGE.format(title="Pyodide puro", app="bare").encode(),
-        "/bench-bare/main.js": _MAIN.encode(),
+        "/bench-bare/index.html": _PAGE.format(title="Pyodide sozinho (Worker)", app="bare").encode(),
+        "/bench-bare/main.js": _BARE_PAGE_WORKER.encode(),
+        "/bench-bare/start.js": start.encode(),
         "/bench-bare/worker.js": _BARE_WORKER.encode(),
-        "/bench-profile/index.html": _PAGE.format(title="Perfil do worker", app="profile").encode(),
-        "/bench-profile/main.js": _MAIN.encode(),
+        "/bench-bare-main/index.html": _PAGE.format(title="Pyodide sozinho (página)", app="bare").encode(),
+        "/bench-bare-main/main.js": _BARE_PAGE_MAIN.encode(),
+        "/bench-profile/index.html": _PAGE.format(title="Perfil do início", app="profile").encode(),
+        "/bench-profile/main.js": _PROFILE_PAGE.encode(),
+        "/bench-profile/start.js": _PROFILE_START.encode(),
         "/bench-profile/worker.js": _PROFILE_WORKER.encode(),
     }
 
@@ -288,7 +361,7 @@ async (paths) => {
   const answers = [], painted = [], restarts = [], split = [];
   for (const path of paths) {
     for (const option of path) {
-      const radio = form.querySelector(`input[name="option"][value="${CSS.escape(option)}"]`);
+      const radio = form.querySelector(`input[name="resposta"][value="${CSS.escape(option)}"]`);
       if (!radio) throw new Error(`option ${option} not on the page (question ${form.dataset.question})`);
       radio.click();
       const n = count();
@@ -360,6 +433,18 @@ async (values) => {
     engine.push(performance.now() - t0);
   }
   return { changes, painted, engine, split };
+}
+"""
+
+# Back to the first question ("Recomeçar" of the question form), e.g. after the first answer INIT_SCRIPT gave.
+RESTART = r"""
+async () => {
+  const app = document.querySelector('[data-app="wizard"]');
+  const count = () => app.querySelectorAll('[data-role="history-list"] > li').length;
+  if (count() === 0) return;
+  app.querySelector('[data-role="question"] [data-action="restart"]').click();
+  for (let i = 0; i < 200 && count() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  if (count() > 0) throw new Error("Recomeçar did not go back to the first question");
 }
 """
 

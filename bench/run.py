@@ -4,17 +4,24 @@ Builds the site with the real `mkdocs build --strict` (timed), serves it on
 127.0.0.1 with the hosting of the "Hospedagem" page (bench/server.py; with
 `--nginx`, the installed nginx and the page's file),
 drives Debian's headless Chromium through Playwright and measures, over
-`--runs` runs (median and spread):
+`--runs` runs (median and spread), in the same run:
 
-- the wizard's first question visible, cold;
-- engine ready, cold (new browser context) and warm (reload in the same
-  context), for the wizard and for a bare Pyodide page (same core, same
-  lock file, nothing else) in the same run, and the ratios;
+- the wizard: first question visible, engine ready and first answer
+  processed (a person who answers as soon as the page lets them), on a first
+  visit (new browser context: empty cache) and on a repeat visit (the same
+  page opened again in the same context);
+- Pyodide alone (same core, same lock file, nothing else), started on the
+  page's main thread and in a module worker, first and repeat visit, and the
+  ratios of the wizard to Pyodide alone on the main thread;
+- a first visit on a throttled link (`--throttle`, DevTools protocol):
+  the wizard and Pyodide alone on the main thread;
 - one answer (click to next question rendered) p50/p95 over every full path
   of the tree, and one calculator change (typing to total changed);
 - main-thread long tasks during load;
 - bytes on the wire for a guidelines page, the wizard and the calculator;
-- then a breakdown of the worker's start, phase by phase.
+- then a breakdown of the engine's start, phase by phase: normal start and
+  snapshot restore, in a worker, on the main thread and in a worker with the
+  WebAssembly compiled by the page, first and repeat visit.
 
 Prints a table, writes bench/results.json and regenerates docs/desempenho.md.
 """
@@ -49,7 +56,11 @@ WIZARD = "assistente/"
 CALCULATOR = "calculadora/"
 GUIDELINES = "modos/consultoria-modulo/"
 BARE = "bench-bare/"
+BARE_MAIN = "bench-bare-main/"
 PROFILE = "bench-profile/"
+PROFILE_MODES = ("normal", "snapshot")
+PROFILE_WHERE = ("worker", "main", "handoff")
+THROTTLE = {"mbit": 10.0, "rtt_ms": 40}  # the first visit of the day on a slow link
 PYODIDE_PREFIX = "/assets/pyodide/"
 READY_TIMEOUT_MS = 90_000
 QUIET_S = 0.6  # a page's transfer is over when the server saw no request for this long
@@ -115,17 +126,30 @@ def wizard_paths() -> list[list[str]]:
 
 
 class Bench:
-    def __init__(self, browser: Any, server: Server) -> None:
+    def __init__(self, browser: Any, server: Server, throttle: dict[str, float] | None = None) -> None:
         self.browser = browser
         self.server = server
+        self.throttle = throttle or THROTTLE
 
-    def context(self) -> tuple[Any, list[str]]:
+    def context(self, answer_first: bool = False) -> tuple[Any, list[str]]:
         """A new browser context (empty HTTP cache) and the list of URLs it requests."""
         ctx = self.browser.new_context(locale="pt-BR", viewport={"width": 1280, "height": 900})
         ctx.add_init_script(pages.INIT_SCRIPT)
+        if answer_first:
+            ctx.add_init_script("window.__benchAnswerFirst = true")
         urls: list[str] = []
         ctx.on("request", lambda r: urls.append(r.url))
         return ctx, urls
+
+    def throttled(self, ctx: Any, page: Any) -> None:
+        """The page (and its workers) on a slow link: DevTools' network emulation."""
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        rate = self.throttle["mbit"] * 1_000_000 / 8
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": self.throttle["rtt_ms"], "downloadThroughput": rate, "uploadThroughput": rate},
+        )
 
     def quiet(self, mark: int, limit: float = 8.0) -> list[Any]:
         """Wait until the server saw no request for QUIET_S; the hits since `mark`."""
@@ -148,20 +172,17 @@ class Bench:
             polling=100,
         )
 
-    def load(self, page: Any, url: str | None, urls: list[str], engine: bool = True, also: str = "true") -> dict[str, Any]:
-        """Navigate (or reload when url is None) and measure one page load."""
+    def load(self, page: Any, url: str, urls: list[str], engine: bool = True, also: str = "true") -> dict[str, Any]:
+        """Navigate to `url` and measure one page load (the same URL again: a repeat visit)."""
         mark = self.server.log.mark()
         first_url = len(urls)
-        if url is None:
-            page.reload(wait_until="load")
-        else:
-            page.goto(self.server.url + url, wait_until="load")
+        page.goto(self.server.url + url, wait_until="load")
         if engine:
             self.wait_ready(page, also)
         hits = self.quiet(mark)
         data = page.evaluate(pages.COLLECT)
         if engine and data["marks"].get("failed") is not None:
-            raise RuntimeError(f"{url or 'reload'}: the engine failed to start")
+            raise RuntimeError(f"{url}: the engine failed to start")
         ready = data["marks"].get("ready")
         end = ready if ready is not None else float("inf")
         long_tasks = [d for s, d in data["lt"] if s < end]
@@ -169,6 +190,10 @@ class Bench:
         browser_pyodide = [u for u in urls[first_url:] if PYODIDE_PREFIX in u]
         return {
             "ready": ready,
+            "first_answer": data["marks"].get("first_answer"),
+            "answer_click": data["marks"].get("answer_click"),
+            "start": (data.get("start") or {}).get("mode"),
+            "start_reason": (data.get("start") or {}).get("reason"),
             "question_paint": data["marks"].get("et:question"),
             "question_dom": data["marks"].get("question_dom"),
             "fcp": data["paint"].get("first-contentful-paint"),
@@ -188,29 +213,47 @@ class Bench:
             "readyMs": data["readyMs"],
         }
 
-    def cold_warm(self, url: str, also: str = "true") -> tuple[dict[str, Any], dict[str, Any], Any, Any]:
-        ctx, urls = self.context()
-        page = ctx.new_page()
-        cold = self.load(page, url, urls, also=also)
-        warm = self.load(page, None, urls, also=also)
-        return cold, warm, ctx, page
-
     def wizard(self, paths: list[list[str]]) -> dict[str, Any]:
-        cold, warm, ctx, page = self.cold_warm(WIZARD)
+        """First visit and repeat visit, each answering the first question at once; then every path, warm."""
+        ctx, urls = self.context(answer_first=True)
+        page = ctx.new_page()
+        also = "window.__bench.marks.first_answer !== undefined"
         try:
+            cold = self.load(page, WIZARD, urls, also=also)
+            warm = self.load(page, WIZARD, urls, also=also)
+            page.evaluate(pages.RESTART)
             answers = page.evaluate(pages.ANSWER_PATHS, paths) if paths else {"answers": [], "painted": [], "restarts": []}
             engine = page.evaluate(pages.ENGINE_ANSWERS, paths) if paths else []
         finally:
             ctx.close()
         return {"cold": cold, "warm": warm, **answers, "engine": engine}
 
-    def bare(self) -> dict[str, Any]:
-        cold, warm, ctx, page = self.cold_warm(BARE, also="window.__bench.worker.done !== undefined")
+    def bare(self, url: str = BARE) -> dict[str, Any]:
+        """Pyodide alone, in a worker (BARE) or on the main thread (BARE_MAIN): first and repeat visit."""
+        ctx, urls = self.context()
+        page = ctx.new_page()
+        also = "window.__bench.worker.done !== undefined"
+        try:
+            cold = self.load(page, url, urls, also=also)
+            warm = self.load(page, url, urls, also=also)
+        finally:
+            ctx.close()
         for sample in (cold, warm):
             ran = sample["worker"].get("ran")
             sample["ran"] = ran["at"] if ran else None
-        ctx.close()
         return {"cold": cold, "warm": warm}
+
+    def first_visit_throttled(self, what: str) -> dict[str, Any]:
+        """A first visit on the throttled link: the wizard (answering at once) or Pyodide alone on the main thread."""
+        wizard = what == "wizard"
+        ctx, urls = self.context(answer_first=wizard)
+        page = ctx.new_page()
+        try:
+            self.throttled(ctx, page)
+            also = "window.__bench.marks.first_answer !== undefined" if wizard else "window.__bench.worker.done !== undefined"
+            return self.load(page, WIZARD if wizard else BARE_MAIN, urls, also=also)
+        finally:
+            ctx.close()
 
     def calculator(self, values: list[str]) -> dict[str, Any]:
         ctx, urls = self.context()
@@ -231,29 +274,21 @@ class Bench:
             ctx.close()
         return sample
 
-    def profile(self, mode: str) -> dict[str, Any]:
+    def profile(self, mode: str, where: str) -> dict[str, Any]:
+        """The start phase by phase (bench-profile), first and repeat visit."""
         ctx, urls = self.context()
         page = ctx.new_page()
+        out = {}
         try:
-            sample = self.load(page, f"{PROFILE}?mode={mode}", urls)
-            result = page.evaluate("() => window.__benchResult")
+            for visit in ("cold", "warm"):
+                sample = self.load(page, f"{PROFILE}?mode={mode}&where={where}", urls)
+                result = page.evaluate("() => window.__benchResult")
+                if result.get("type") == "failed":
+                    raise RuntimeError(f"profile ({mode}, {where}) failed: {result.get('detail')}")
+                out[visit] = {"ready": sample["ready"], **result}
         finally:
             ctx.close()
-        if result.get("type") == "failed":
-            raise RuntimeError(f"profile worker ({mode}) failed: {result.get('detail')}")
-        return {"ready": sample["ready"], "worker_created": sample["worker_created"], **result}
-
-    def wizard_without_search(self) -> dict[str, Any]:
-        """The wizard cold with Material's search index answered 404 (no index built in its worker)."""
-        self.server.blocked.add("/search/")
-        try:
-            ctx, urls = self.context()
-            page = ctx.new_page()
-            sample = self.load(page, WIZARD, urls)
-            ctx.close()
-        finally:
-            self.server.blocked.discard("/search/")
-        return sample
+        return out
 
 
 # -- machine -------------------------------------------------------------------
@@ -314,7 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=BENCH / "results.json", help="results JSON (default bench/results.json)")
     ap.add_argument("--site", type=Path, help="serve this built site; skip building (no build time then)")
     ap.add_argument("--builds", type=int, default=3, help="timed `mkdocs build --strict` runs (default 3)")
-    ap.add_argument("--profile-runs", type=int, default=3, help="runs of the worker-start breakdown (default 3; 0 skips it)")
+    ap.add_argument("--profile-runs", type=int, default=2, help="runs of the start breakdown (default 2; 0 skips it)")
+    ap.add_argument("--throttled-runs", type=int, default=3, help="first visits on the throttled link, per page (default 3; 0 skips them)")
+    ap.add_argument(
+        "--throttle",
+        default=f"{THROTTLE['mbit']:g},{THROTTLE['rtt_ms']:g}",
+        help="the throttled link: Mbit/s,round trip ms (default %(default)s)",
+    )
     ap.add_argument("--calc-changes", type=int, default=8, help="calculator changes per run (default 8)")
     ap.add_argument("--no-gzip", action="store_true", help="serve without gzip (the hosting page's nginx compresses)")
     ap.add_argument("--nginx", action="store_true", help="serve with the installed nginx and the hosting page's file (HTTPS, HTTP/2)")
@@ -326,11 +367,16 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="scheduling priority of the benchmark and its browser (e.g. -10, as root: less noise from other processes)",
     )
-    ap.add_argument("--budget", type=int, default=330, help="skip the remaining breakdown runs past this many seconds (default 330)")
-    ap.add_argument("--time-limit", type=int, default=600, help="stop with an error after this many seconds (default 600)")
+    ap.add_argument("--budget", type=int, default=540, help="skip the remaining breakdown runs past this many seconds (default 540)")
+    ap.add_argument("--time-limit", type=int, default=900, help="stop with an error after this many seconds (default 900)")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    try:
+        mbit, rtt = (float(x) for x in args.throttle.split(","))
+    except ValueError:
+        ap.error("--throttle takes Mbit/s,round trip ms, e.g. 10,40")
+    args.throttle = {"mbit": mbit, "rtt_ms": rtt}
     if args.nginx and args.no_gzip:
         ap.error("--nginx serves as the hosting page says, with gzip: drop --no-gzip")
 
@@ -370,46 +416,55 @@ def _run(args: argparse.Namespace, tmp: Path, started: float) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    raw: dict[str, Any] = {"wizard": [], "bare": [], "calculator": [], "guidelines": [], "profile": {}, "warmup": {}}
+    raw: dict[str, Any] = {"wizard": [], "bare": [], "bare_main": [], "calculator": [], "guidelines": [], "throttled": {},
+                           "profile": {}, "warmup": {}}
     overlay = pages.overlay(site)
     serving = NginxServer(site, overlay, tmp / "nginx") if args.nginx else Server(site, overlay, use_gzip=not args.no_gzip)
     with serving as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + server.chromium_args, headless=True)
         try:
             info = machine(browser.version)
-            core = [PYODIDE_PREFIX + n for n in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs", "pyodide.mjs")]
-            server.warm_gzip([*core, PYODIDE_PREFIX + "pyodide-lock.json"])
-            b = Bench(browser, server)
-            log("warm-up (discarded): wizard, bare")
-            raw["warmup"] = {"wizard": b.wizard([])["cold"]["ready"], "bare": b.bare()["cold"]["ready"]}
+            core = PYODIDE_PREFIX + pages.core_dir(site)
+            server.warm_gzip([core + n for n in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs", "pyodide.mjs")]
+                             + [PYODIDE_PREFIX + "pyodide-lock.json", PYODIDE_PREFIX + "engine.json"])
+            b = Bench(browser, server, args.throttle)
+            log("warm-up (discarded): wizard, Pyodide alone in a worker and on the page")
+            raw["warmup"] = {"wizard": b.wizard([])["cold"]["ready"], "bare": b.bare()["cold"]["ready"],
+                             "bare_main": b.bare(BARE_MAIN)["cold"]["ready"]}
             runs_started = time.monotonic()
+            orders = (("wizard", "bare", "bare_main"), ("bare_main", "wizard", "bare"), ("bare", "bare_main", "wizard"))
             for run in range(args.runs):
                 share = paths[run :: args.runs]
-                order = ("wizard", "bare") if run % 2 == 0 else ("bare", "wizard")
-                for what in order:
-                    raw[what].append(b.wizard(share) if what == "wizard" else b.bare())
+                for what in orders[run % len(orders)]:
+                    raw[what].append(b.wizard(share) if what == "wizard" else b.bare(BARE if what == "bare" else BARE_MAIN))
                 raw["calculator"].append(b.calculator(calc_values(run, args.calc_changes)))
                 raw["guidelines"].append(b.guidelines())
-                w, br = raw["wizard"][-1], raw["bare"][-1]
+                w, br, bm = raw["wizard"][-1], raw["bare"][-1], raw["bare_main"][-1]
                 log(
-                    f"run {run + 1}/{args.runs}: wizard ready {w['cold']['ready']:.0f}/{w['warm']['ready']:.0f} ms, "
-                    f"bare {br['cold']['ready']:.0f}/{br['warm']['ready']:.0f} ms (cold/warm), "
-                    f"{len(w['answers'])} answers, {time.monotonic() - started:.0f} s elapsed"
+                    f"run {run + 1}/{args.runs}: wizard first answer {w['cold']['first_answer']:.0f}/{w['warm']['first_answer']:.0f} ms "
+                    f"({w['cold']['start']}/{w['warm']['start']}), Pyodide alone on the page {bm['cold']['ready']:.0f}/"
+                    f"{bm['warm']['ready']:.0f} ms, in a worker {br['cold']['ready']:.0f}/{br['warm']['ready']:.0f} ms "
+                    f"(first/repeat visit), {len(w['answers'])} answers, {time.monotonic() - started:.0f} s elapsed"
                 )
-            prof: dict[str, list[Any]] = {"bare": [], "product": [], "split": [], "fs": [], "wizard": [], "wizard_no_search": []}
-            # one breakdown run loads about as many pages as one measured run
-            last = (time.monotonic() - runs_started) / args.runs
+            throttled: dict[str, list[Any]] = {"wizard": [], "bare_main": []}
+            for run in range(args.throttled_runs):
+                for what in (("wizard", "bare_main") if run % 2 == 0 else ("bare_main", "wizard")):
+                    throttled[what].append(b.first_visit_throttled(what))
+                log(
+                    f"throttled {run + 1}/{args.throttled_runs}: wizard first answer {throttled['wizard'][-1]['first_answer']:.0f} ms, "
+                    f"Pyodide alone on the page {throttled['bare_main'][-1]['ready']:.0f} ms, {time.monotonic() - started:.0f} s elapsed"
+                )
+            raw["throttled"] = {**throttled, "link": args.throttle}
+            prof: dict[str, list[Any]] = {f"{mode}/{where}": [] for mode in PROFILE_MODES for where in PROFILE_WHERE}
+            last = (time.monotonic() - runs_started) / max(1, args.runs)  # about one measured run
             for run in range(args.profile_runs):
                 t = time.monotonic()
                 if t - started + last > args.budget:
                     log(f"profile stopped after {run} runs: --budget {args.budget} s")
                     break
-                prof["bare"].append(b.bare()["cold"])
-                prof["product"].append(b.profile("product"))
-                prof["split"].append(b.profile("split"))
-                prof["fs"].append(b.profile("fs"))
-                prof["wizard"].append(b.wizard([])["cold"])
-                prof["wizard_no_search"].append(b.wizard_without_search())
+                for mode in PROFILE_MODES:
+                    for where in PROFILE_WHERE:
+                        prof[f"{mode}/{where}"].append(b.profile(mode, where))
                 last = time.monotonic() - t
                 log(f"profile {run + 1}/{args.profile_runs}: {time.monotonic() - started:.0f} s elapsed")
             raw["profile"] = prof

@@ -22,9 +22,11 @@ from mkdocs.config import load_config
 
 from decision_tree.sitegen import hosting, pages_hosting
 from decision_tree.sitegen.local_nginx import LocalNginx
+from decision_tree.sitegen.webapp import core_dir
 
 MATERIAL_ASSETS = ("assets/javascripts/bundle.*.min.js", "assets/stylesheets/main.*.min.css")
 PYODIDE_CORE = ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip")
+CORE = core_dir(ROOT)  # assets/pyodide/<version>/
 
 
 def get(nginx: LocalNginx, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
@@ -128,9 +130,11 @@ def kinds(site_dir: Path) -> dict[str, tuple[list[str], hosting.CacheRule]]:
     return {
         "page": (["", nested.parent.relative_to(site_dir).as_posix() + "/"], hosting.OTHERWISE),
         "theme asset": ([next(site_dir.glob(g)).relative_to(site_dir).as_posix() for g in MATERIAL_ASSETS], hosting.THEME_ASSETS),
-        "Pyodide core": ([f"assets/pyodide/{name}" for name in PYODIDE_CORE], hosting.PYODIDE_CORE),
+        "Pyodide core": ([CORE + name for name in PYODIDE_CORE], hosting.PYODIDE_CORE),
         "engine wheel": ([p.relative_to(site_dir).as_posix() for p in pyodide.glob("decision_tree-*.whl")], hosting.OTHERWISE),
         "lock file": (["assets/pyodide/pyodide-lock.json"], hosting.OTHERWISE),
+        "engine manifest": (["assets/pyodide/engine.json"], hosting.OTHERWISE),
+        "engine snapshot": ([p.relative_to(site_dir).as_posix() for p in pyodide.glob("snapshot-*/*")], hosting.ENGINE_SNAPSHOT),
     }
 
 
@@ -178,7 +182,7 @@ def test_every_file_of_the_site_has_a_declared_type_and_its_cache_rule(nginx: Lo
         conn.close()
 
 
-@pytest.mark.parametrize("path", ["", "assets/pyodide/pyodide.asm.wasm", "assets/pyodide/pyodide-lock.json", "404.html"])
+@pytest.mark.parametrize("path", ["", CORE + "pyodide.asm.wasm", "assets/pyodide/pyodide-lock.json", "404.html"])
 def test_the_python_stand_in_sends_what_nginx_sends(nginx: LocalNginx, site_dir: Path, path: str) -> None:
     server, url = serve(site_dir)
     try:

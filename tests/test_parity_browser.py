@@ -3,9 +3,11 @@
 Hypothesis generates wizard requests (answer paths, state codes from URLs,
 answers, changes, backs; valid and broken) and quote requests (what a person
 types in the calculator, valid and not, and wrongly typed JSON). Each request
-goes to `decision_tree.api.handle` in CPython and, in one browser session, to
+goes to `decision_tree.core.api.handle` in CPython and, in one browser session, to
 the same engine in the page's Pyodide worker; the two answers (outcome,
-prices, error messages: the whole JSON) must be identical.
+prices, error messages: the whole JSON) must be identical. The worker is
+checked twice: restored from the engine's saved initial state (what the page
+does) and started normally (its fallback).
 """
 
 from __future__ import annotations
@@ -191,12 +193,17 @@ def quote_requests(draw: st.DrawFn) -> dict[str, Any]:
 # -- the two engines ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def worker(browser, site_url: str) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["snapshot", "normal"])
+def worker(browser, site_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """The page's engine as it starts: restored from the saved initial state (decision_tree/sitegen/snapshot.py), or started
+    normally (what the worker falls back to)."""
     api.init(bundle())
     with watched_page(browser, site_url) as page:
+        if request.param == "normal":
+            page.context.add_init_script("window.__decisionTreeSnapshot = 'never'")
         page.goto("assistente/")
         page.wait_for_selector("[data-app=wizard][data-engine=ready]", timeout=READY)
+        assert page.evaluate("() => window.__decisionTree.start.mode") == request.param
         yield page
 
 

@@ -20,7 +20,7 @@ from engine_helpers import ROOT, bundle, engine
 from decision_tree.core.api import view
 from decision_tree.core.model import Guidelines
 from decision_tree.sitegen.pages_apps import app_pages, calculator_page, wizard_page
-from decision_tree.sitegen.webapp import PYODIDE_CORE, WebappError, engine_files, webapp_assets
+from decision_tree.sitegen.webapp import PYODIDE_CORE, WebappError, core_dir, engine_files, webapp_assets
 from decision_tree.sitegen.wheel import modules, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
 
@@ -117,12 +117,17 @@ def test_engine_files_are_cached_by_content(tmp_path: Path) -> None:
     assert second[0].read_bytes() != first[0].read_bytes()
 
 
-def test_assets_map_the_pyodide_core_the_wheel_and_the_lock() -> None:
+def test_assets_map_the_pyodide_core_the_wheel_the_lock_the_snapshot_and_the_manifest() -> None:
     assets = webapp_assets(bundle(), ROOT)
-    expected = {f"assets/pyodide/{name}" for name in (*PYODIDE_CORE, "pyodide-lock.json", wheel_name())}
+    core = core_dir(ROOT)
+    assert core == f"assets/pyodide/{json.loads((ROOT / 'node_modules/pyodide/package.json').read_text())['version']}/"
+    manifest = json.loads(assets["assets/pyodide/engine.json"])
+    snapshot = {f"assets/pyodide/{s['file']}" for s in manifest["snapshot"]["slices"]}
+    expected = {core + name for name in PYODIDE_CORE} | {f"assets/pyodide/{name}" for name in ("pyodide-lock.json", wheel_name())}
+    expected |= snapshot | {"assets/pyodide/engine.json", f"assets/pyodide/{manifest['snapshot']['stdlib_placeholder']}"}
     assert set(assets) == expected
     for path, src in assets.items():
-        assert isinstance(src, Path) and src.is_file(), path
+        assert isinstance(src, bytes) or (isinstance(src, Path) and src.is_file()), path
 
 
 def test_missing_node_modules_says_run_npm_ci(tmp_path: Path) -> None:

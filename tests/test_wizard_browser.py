@@ -124,7 +124,7 @@ def test_personas_reach_their_mode_by_clicking_what_they_read(page: Page, name: 
 
 def test_an_answer_given_before_the_engine_is_ready_is_applied_when_it_is(page: Page) -> None:
     held = []
-    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))  # hold Pyodide's download
+    page.route("**/assets/pyodide/*/pyodide.asm.wasm", lambda route: held.append(route))  # hold Pyodide's download
     page.goto("assistente/")
     first = engine().g.questions[engine().g.start]
     expect(page.locator("[data-role=question-text]")).to_have_text(first.question)  # plain HTML, at once
@@ -399,9 +399,18 @@ def test_fallback_when_the_worker_has_no_webassembly(tolerant: BrowserContext) -
     expect_fallback(page, "WebAssembly indisponível")
 
 
-def test_fallback_when_the_download_fails(tolerant: BrowserContext) -> None:
+@pytest.mark.parametrize(
+    ("snapshot", "file"),
+    [
+        ("", "pyodide.asm.mjs"),  # Pyodide's script: no start at all, restored or not
+        ("never", "python_stdlib.zip"),  # the normal start needs the standard library (a restored one does not)
+    ],
+)
+def test_fallback_when_the_download_fails(tolerant: BrowserContext, snapshot: str, file: str) -> None:
+    if snapshot:
+        tolerant.add_init_script(f"window.__decisionTreeSnapshot = {snapshot!r}")
     page = tolerant.new_page()
-    page.route("**/assets/pyodide/python_stdlib.zip", lambda route: route.abort())
+    page.route(f"**/assets/pyodide/*/{file}", lambda route: route.abort())
     page.goto("assistente/")
     expect_fallback(page, "o carregamento falhou")
 
@@ -429,6 +438,6 @@ def test_fallback_when_loading_takes_too_long(tolerant: BrowserContext) -> None:
     tolerant.add_init_script("window.__decisionTreeTimeoutMs = 2000")
     held = []
     page = tolerant.new_page()
-    page.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: held.append(route))  # never answered
+    page.route("**/assets/pyodide/*/pyodide.asm.wasm", lambda route: held.append(route))  # never answered
     page.goto("assistente/")
     expect_fallback(page, "passou de 2 segundos")

@@ -87,23 +87,28 @@ THEME_ASSETS = CacheRule(
     "public, max-age=31536000, immutable",
     "O nome do arquivo muda quando o conteúdo muda.",
 )
-# When the Pyodide files get a versioned path, make this rule `immutable` and drop the caveat.
 PYODIDE_CORE = CacheRule(
     "Núcleo do Pyodide",
-    r"^/assets/pyodide/(pyodide\.asm\.wasm|pyodide\.asm\.mjs|pyodide\.mjs|python_stdlib\.zip)$",
-    "public, max-age=86400",
-    "Os maiores arquivos do site (mais de 10 MB juntos); só mudam quando a versão fixada no `package-lock.json` muda.",
-    caveat="Estes arquivos têm o mesmo nome em todas as versões do Pyodide: por até um dia depois de publicar uma versão "
-    "nova, um navegador pode juntar o núcleo antigo, ainda no cache, com o `pyodide-lock.json` novo, e o assistente "
-    "não carrega. Ao trocar a versão fixada, publique fora do horário de atendimento ou reduza o `max-age` na véspera.",
+    r"^/assets/pyodide/[0-9][0-9.a-z]*/(pyodide\.asm\.wasm|pyodide\.asm\.mjs|pyodide\.mjs|python_stdlib\.zip)$",
+    "public, max-age=31536000, immutable",
+    "Os maiores arquivos do site (mais de 10 MB juntos), numa pasta com o número da versão do Pyodide "
+    "(`assets/pyodide/314.0.7/`, por exemplo): uma versão nova vem em outra pasta, então o navegador nunca mistura versões.",
+)
+ENGINE_SNAPSHOT = CacheRule(
+    "Estado inicial do assistente",
+    r"^/assets/pyodide/snapshot-[0-9a-f]{16}/[^/]+$",
+    "public, max-age=31536000, immutable",
+    "A memória do Python com o assistente já carregado, que torna as visitas seguintes rápidas. O nome da pasta é "
+    "calculado do conteúdo (regras, Pyodide): uma regra nova gera outra pasta.",
 )
 OTHERWISE = CacheRule(
-    "Todo o resto: páginas, índice da busca, `pyodide-lock.json`, o pacote do assistente (`.whl`), os scripts do assistente",
+    "Todo o resto: páginas, índice da busca, `pyodide-lock.json`, `engine.json`, o pacote do assistente (`.whl`), "
+    "os scripts do assistente",
     "",
     "no-cache",
     "Guardado, mas revalidado a cada uso (a resposta é um 304 curto quando nada mudou): uma regra nova aparece na hora.",
 )
-CACHE_RULES = (THEME_ASSETS, PYODIDE_CORE)
+CACHE_RULES = (THEME_ASSETS, PYODIDE_CORE, ENGINE_SNAPSHOT)
 
 # Every extension the built site has (a test checks); anything else would be DEFAULT_TYPE.
 TYPES = {

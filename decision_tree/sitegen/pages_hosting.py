@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
 from decision_tree.sitegen import hosting as h
 from decision_tree.sitegen.inline_scripts import material_inline_scripts, script_hash
+from decision_tree.sitegen.webapp import WebappError, core_dir
 
 PAGE = "hospedagem.md"
 LEGACY = (1, 22, 1)  # the nginx of Debian 12, for the form with `listen ... http2`
@@ -21,7 +23,15 @@ LEGACY = (1, 22, 1)  # the nginx of Debian 12, for the form with `listen ... htt
 def hosting_pages(config: MkDocsConfig) -> dict[str, str]:
     """The page for the site `config` builds."""
     scripts = material_inline_scripts(config)
-    return {PAGE: hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts})}
+    return {PAGE: hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts}, _pyodide_core(config))}
+
+
+def _pyodide_core(config: MkDocsConfig) -> str:
+    """The site folder of the Pyodide core (named after its version), for the page's example."""
+    try:
+        return core_dir(Path(config.config_file_path).resolve().parent)
+    except WebappError:
+        return "assets/pyodide/VERSAO/"
 
 
 def _indent(text: str, by: int = 4) -> str:
@@ -33,7 +43,7 @@ def _fence(lang: str, text: str, title: str = "") -> str:
     return f"{head}\n{text.rstrip()}\n```\n"
 
 
-def hosting_page(hosting: h.Hosting, material_scripts: dict[str, str]) -> str:
+def hosting_page(hosting: h.Hosting, material_scripts: dict[str, str], pyodide_core: str = "assets/pyodide/VERSAO/") -> str:
     """The page; `material_scripts` maps a hash of `hosting.scripts` to the start of its script, to show what it allows."""
     def sources(value: str) -> str:
         return " ".join("os [hashes](#hashes) abaixo" if src == "{scripts}" else f"`{src}`" for src in value.split())
@@ -144,7 +154,7 @@ inclusive numa página que não existe e no WebAssembly:
 ```sh
 curl -sI https://{h.SERVER_NAME}/ | grep -iE 'content-security|nosniff|referrer|cache-control'
 curl -sI https://{h.SERVER_NAME}/nao-existe/ | grep -iE '^HTTP|content-security'
-curl -sI https://{h.SERVER_NAME}/assets/pyodide/pyodide.asm.wasm | grep -iE 'content-type|cache-control'
+curl -sI https://{h.SERVER_NAME}/{pyodide_core}pyodide.asm.wasm | grep -iE 'content-type|cache-control'
 ```
 
 ## O que os testes garantem {{#testes}}

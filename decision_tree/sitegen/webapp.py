@@ -1,8 +1,16 @@
 """The files the wizard and the calculator need in the site.
 
-`webapp_assets` maps site paths to the Pyodide core files, the engine wheel
-and the `pyodide-lock.json` listing it; the wheel and the lock are cached by
-content hash under `.cache/webapp/`.
+`webapp_assets` maps site paths to:
+
+- the Pyodide core files, under a folder named after Pyodide's version
+  (`assets/pyodide/<version>/`): a new version gets new URLs, so the files can
+  be cached as `immutable` and never revalidated;
+- the engine wheel and the `pyodide-lock.json` listing it (cached by content
+  hash under `.cache/webapp/`);
+- the engine's memory snapshot (`snapshot.py`; under `.cache/snapshot/`), as
+  slices in `assets/pyodide/snapshot-<key>/`, content-addressed too;
+- `assets/pyodide/engine.json`, what the worker reads first: where the core
+  is, and the snapshot's slices with what they must match (or `null`).
 """
 
 from __future__ import annotations
@@ -15,13 +23,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from decision_tree.sitegen.snapshot import Snapshot, SnapshotError, build_snapshot, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
 
 PYODIDE_DIR = "assets/pyodide/"
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 LOCK = "pyodide-lock.json"
+MANIFEST = "engine.json"
+# What Pyodide writes as the standard library when it restores the snapshot: the restored process has imported
+# what it needs, and the worker writes the real python_stdlib.zip after "ready", off the critical path.
+STDLIB_PLACEHOLDER = "stdlib-placeholder.zip"
+EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
 CACHE = Path(".cache") / "webapp"
+SNAPSHOT_CACHE = Path(".cache") / "snapshot"
 KEEP_CACHED = 4
 
 
@@ -88,11 +103,50 @@ def _prune(cache: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]:
-    """Site path -> file: the Pyodide core, the engine wheel and the lock listing it."""
+def core_dir(root: Path) -> str:
+    """The site folder of the Pyodide core files: `assets/pyodide/<version>/`."""
+    return f"{PYODIDE_DIR}{pyodide_version(pyodide_dir(root))}/"
+
+
+def engine_snapshot(bundle: dict[str, Any], root: Path) -> Snapshot | None:
+    """The engine's memory snapshot for this bundle (None for a Pyodide version it is not built for)."""
     npm = pyodide_dir(root)
     wheel, lock = engine_files(bundle, root)
-    assets: dict[str, Path | bytes] = {PYODIDE_DIR + name: npm / name for name in PYODIDE_CORE}
+    try:
+        return build_snapshot(npm, lock, wheel, root / SNAPSHOT_CACHE)
+    except SnapshotError as exc:
+        raise WebappError(str(exc)) from None
+
+
+def manifest(version: str, snapshot: Snapshot | None) -> bytes:
+    """`engine.json`: paths relative to `assets/pyodide/`."""
+    data: dict[str, Any] = {"pyodide": version, "core": f"{version}/", "lock": LOCK, "snapshot": None}
+    if snapshot is not None:
+        folder = f"snapshot-{snapshot.key}/"
+        data["snapshot"] = {
+            "key": snapshot.key,
+            "pyodide": snapshot.meta["pyodide"],
+            "lock_sha256": snapshot.meta["lock_sha256"],
+            "size": snapshot.meta["size"],
+            "slices": [{**s, "file": folder + s["file"]} for s in snapshot.meta["slices"]],
+            "stdlib_placeholder": folder + STDLIB_PLACEHOLDER,
+        }
+    return (json.dumps(data, indent=1) + "\n").encode()
+
+
+def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]:
+    """Site path -> file: the Pyodide core, the engine wheel and the lock listing it, the snapshot, engine.json."""
+    npm = pyodide_dir(root)
+    wheel, lock = engine_files(bundle, root)
+    snapshot = engine_snapshot(bundle, root)
+    core = core_dir(root)
+    assets: dict[str, Path | bytes] = {core + name: npm / name for name in PYODIDE_CORE}
     assets[PYODIDE_DIR + LOCK] = lock
     assets[PYODIDE_DIR + wheel.name] = wheel
+    if snapshot is not None:
+        folder = f"{PYODIDE_DIR}snapshot-{snapshot.key}/"
+        for name, path in snapshot.files().items():
+            assets[folder + name] = path
+        assets[folder + STDLIB_PLACEHOLDER] = EMPTY_ZIP
+    assets[PYODIDE_DIR + MANIFEST] = manifest(pyodide_version(npm), snapshot)
     return assets

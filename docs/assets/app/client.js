@@ -5,6 +5,7 @@
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 const TIMEOUT_MS = globalThis.__decisionTreeTimeoutMs ?? 60000; // tests may shorten it
+const SNAPSHOT = globalThis.__decisionTreeSnapshot; // tests: "never" starts without the saved initial state (worker.js)
 
 /** Absolute URL of a site-relative path such as "modos/x/#y". */
 export function siteURL(path) {
@@ -91,7 +92,7 @@ export function mountEach(name, fn) {
 let engine = null;
 
 function boot() {
-  const e = { state: "loading", progress: "", reason: "", readyMs: null, views: new Set() };
+  const e = { state: "loading", progress: "", reason: "", readyMs: null, start: null, views: new Set() };
   const pending = new Map();
   const queue = [];
   const started = performance.now();
@@ -132,7 +133,9 @@ function boot() {
     return e;
   }
   try {
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const url = new URL("./worker.js", import.meta.url);
+    if (SNAPSHOT) url.searchParams.set("snapshot", SNAPSHOT);
+    worker = new Worker(url, { type: "module" });
   } catch (error) {
     fail(`o navegador recusou o processo de segundo plano (${error.message}).`);
     return e;
@@ -144,6 +147,7 @@ function boot() {
     } else if (m.type === "ready") {
       e.state = "ready";
       e.readyMs = Math.round(performance.now() - started);
+      e.start = m.start; // {mode: "snapshot" | "normal", reason}: how the worker started
       clearTimeout(timer);
       for (const message of queue.splice(0)) worker.postMessage(message);
       settle.resolve();
@@ -197,6 +201,9 @@ export function startEngine(app, what) {
     },
     get readyMs() {
       return e.readyMs;
+    },
+    get start() {
+      return e.start;
     },
   };
   return {

@@ -1,11 +1,26 @@
-// Module Web Worker: Pyodide (self-hosted under assets/pyodide/) with the
-// engine wheel loaded during bootstrap. The wheel carries the JSON bundle
-// built from the YAML. Messages in: {id, request: "<json>"}; out:
-// {type: "progress"|"ready"|"failed"|"response", ...}.
+// Module Web Worker: the engine (Pyodide, self-hosted under assets/pyodide/,
+// with the decision_tree wheel, which carries the JSON bundle built from the
+// YAML). Messages in: {id, request: "<json>"}; out: {type: "progress" |
+// "ready" | "failed" | "response", ...}.
+//
+// assets/pyodide/engine.json (decision_tree/sitegen/webapp.py) says where the
+// Pyodide core is (a folder named after its version, cached as immutable)
+// and lists the engine's memory snapshot (decision_tree/sitegen/snapshot.py):
+// Pyodide with the engine already imported and initialised, saved at build
+// time. Restoring it skips Python's whole start. The snapshot is used when it
+// matches (same Pyodide, same pyodide-lock.json, every slice's sha256) and
+// restores; otherwise, or if anything about it fails, the normal start runs.
+// `?snapshot=never` (tests) always starts normally.
+//
+// A restored process has imported everything it needs: the standard library
+// (python_stdlib.zip) is then written after "ready", off the critical path,
+// for any later import (none is known; see tests/test_webapp.py).
 
-const indexURL = new URL("../pyodide/", self.location.href).href;
+const base = new URL("../pyodide/", self.location.href);
+const useSnapshot = new URL(self.location.href).searchParams.get("snapshot") !== "never";
 const started = performance.now();
 let handle = null;
+let restoring = null; // while a snapshot restore runs: Pyodide's unhandled rejections belong to it
 
 const INIT = `
 import importlib.resources
@@ -13,22 +28,141 @@ import decision_tree.core.api as api
 api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read_text("utf-8"))
 `;
 
+async function fetchOk(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${new URL(url).pathname}: HTTP ${response.status}`);
+  return response;
+}
+
+const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The snapshot's memory from its gzip slices, each checked against its sha256 (`integrity`). */
+async function readSnapshot(snapshot) {
+  const memory = new Uint8Array(snapshot.size);
+  await Promise.all(
+    snapshot.slices.map(async (slice) => {
+      const response = await fetchOk(new URL(slice.file, base).href, { integrity: slice.integrity });
+      const data = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      if (data.byteLength !== slice.size || slice.offset + slice.size > memory.length) throw new Error(`${slice.file}: tamanho inesperado`);
+      memory.set(new Uint8Array(data), slice.offset);
+    }),
+  );
+  return memory;
+}
+
+/**
+ * Have Pyodide instantiate `compiled` (a WebAssembly.Module promise, started before Pyodide asks
+ * for it) instead of compiling its own copy; Pyodide's own path if compiling failed. Pyodide only
+ * logs a failed instantiation and waits forever: `failed` hears of it. Undone by the returned function.
+ */
+function instantiateFrom(compiled, failed) {
+  const original = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    WebAssembly.instantiateStreaming = original;
+    let module;
+    try {
+      module = await compiled;
+    } catch {
+      return original.call(WebAssembly, source, imports);
+    }
+    try {
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    } catch (error) {
+      failed(error);
+      throw error;
+    }
+  };
+  return () => (WebAssembly.instantiateStreaming = original);
+}
+
+/** The restored engine; throws if the snapshot does not restore to an engine that shows the first question. */
+async function restore(loadPyodide, options, snapshot, memory, compiled) {
+  restoring = [];
+  let undo;
+  try {
+    const failure = new Promise((_, reject) => (undo = instantiateFrom(compiled, reject)));
+    // The standard library is not read by the restored process: a placeholder now, the real file after "ready".
+    const placeholder = new URL(snapshot.stdlib_placeholder, base).href;
+    const pyodide = await Promise.race([loadPyodide({ ...options, _loadSnapshot: memory, stdLibURL: placeholder }), failure]);
+    if (restoring.length) throw restoring[0];
+    const h = pyodide.pyimport("decision_tree.core.api").handle;
+    const first = JSON.parse(h(JSON.stringify({ op: "view" })));
+    if (!first.ok || !first.view || !first.view.question) throw new Error("o estado restaurado não mostra a primeira pergunta");
+    return { pyodide, handle: h };
+  } finally {
+    undo();
+    restoring = null;
+  }
+}
+
+/** After a restore: the real standard library in place of the placeholder (same version, same file: the path Python knows). */
+async function writeStdlib(pyodide, indexURL) {
+  try {
+    const zip = new Uint8Array(await (await fetchOk(indexURL + "python_stdlib.zip")).arrayBuffer());
+    const path = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('.zip'))");
+    pyodide.FS.writeFile(path, zip);
+  } catch (error) {
+    console.warn("decision_tree: biblioteca padrão do Python indisponível:", error);
+  }
+}
+
 async function boot() {
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly indisponível");
   self.postMessage({ type: "progress", text: "Baixando o Python (Pyodide)…" });
-  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  const pyodide = await loadPyodide({
+  const lockBytes = fetchOk(new URL("pyodide-lock.json", base).href).then((r) => r.arrayBuffer());
+  lockBytes.catch(() => {});
+  const manifest = await (await fetchOk(new URL("engine.json", base).href)).json();
+  const indexURL = new URL(manifest.core, base).href;
+  // Everything the start needs, at once: the core's two scripts, the WebAssembly (compiled while the
+  // rest downloads, not after), the snapshot.
+  const core = import(indexURL + "pyodide.mjs");
+  const glue = import(indexURL + "pyodide.asm.mjs");
+  glue.catch(() => {});
+  const compiled = WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm"));
+  compiled.catch(() => {});
+  const snapshot = useSnapshot ? manifest.snapshot : null;
+  const memory = snapshot ? readSnapshot(snapshot) : null;
+  memory?.catch(() => {});
+  const { loadPyodide, version } = await core;
+  const lock = await lockBytes;
+  const options = {
     indexURL,
-    lockFileURL: indexURL + "pyodide-lock.json",
-    packageBaseUrl: indexURL, // wheels beside the lock; also keeps Pyodide off its CDN default
-    packages: ["decision-tree"],
+    lockFileContents: new TextDecoder().decode(lock),
+    packageBaseUrl: base.href, // the wheel is beside the lock; also keeps Pyodide off its CDN default
+    createPyodideModule: (await glue).default,
     stdout: () => {},
     stderr: (text) => console.warn(text),
-  });
-  self.postMessage({ type: "progress", text: "Preparando as regras da diretriz…" });
-  pyodide.runPython(INIT);
-  handle = pyodide.pyimport("decision_tree.core.api").handle;
-  self.postMessage({ type: "ready", ms: Math.round(performance.now() - started) });
+  };
+  const start = { mode: "normal", reason: manifest.snapshot ? "desativado" : "sem estado inicial" };
+  let restored = null;
+  if (snapshot) {
+    try {
+      if (snapshot.pyodide !== version) throw new Error(`feito para o Pyodide ${snapshot.pyodide}, carregado o ${version}`);
+      if (snapshot.lock_sha256 !== hex(await crypto.subtle.digest("SHA-256", lock))) throw new Error("feito para outro pyodide-lock.json");
+      const bytes = await memory;
+      self.postMessage({ type: "progress", text: "Restaurando o assistente…" });
+      restored = await restore(loadPyodide, options, snapshot, bytes, compiled);
+      handle = restored.handle;
+      start.mode = "snapshot";
+      start.reason = "";
+    } catch (error) {
+      start.reason = String((error && error.message) || error);
+      console.warn("decision_tree: estado inicial não usado, início normal:", start.reason);
+    }
+  }
+  if (!handle) {
+    const undo = instantiateFrom(compiled, () => {});
+    try {
+      const pyodide = await loadPyodide({ ...options, packages: ["decision-tree"] });
+      self.postMessage({ type: "progress", text: "Preparando as regras da diretriz…" });
+      pyodide.runPython(INIT);
+      handle = pyodide.pyimport("decision_tree.core.api").handle;
+    } finally {
+      undo();
+    }
+  }
+  self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
+  if (restored) await writeStdlib(restored.pyodide, indexURL);
 }
 
 self.addEventListener("message", (event) => {
@@ -43,10 +177,12 @@ self.addEventListener("message", (event) => {
 });
 
 const failed = (error) => self.postMessage({ type: "failed", detail: String((error && error.message) || error) });
-// Pyodide may leave a failed download's promise unhandled: during boot, that is a failed start too.
+// Pyodide may leave a failed download's promise unhandled: during boot, that is a failed start
+// (during a snapshot restore, a failed restore: the normal start follows).
 self.addEventListener("unhandledrejection", (event) => {
-  if (handle) return;
+  if (handle && !restoring) return;
   event.preventDefault();
-  failed(event.reason);
+  if (restoring) restoring.push(event.reason);
+  else failed(event.reason);
 });
 boot().catch(failed);
