@@ -4,7 +4,7 @@
 
 - the Content-Type of every file, the CSP, `nosniff` and `Referrer-Policy`
   headers and `Cache-Control` of the hosting page (Material's hashed CSS/JS
-  `immutable`, the Pyodide core files `max-age=86400`, everything else —
+  `immutable`, the Pyodide core and the engine snapshot (versioned folders) `immutable`, everything else —
   HTML, `pyodide-lock.json`, the engine wheel, the app's JS — `no-cache`),
   with `ETag`/`Last-Modified` so a revalidation costs a 304;
 - gzip for the types the page compresses (compressed once, kept in memory);
