@@ -606,7 +606,7 @@ def page(results: dict[str, Any]) -> str:
         results["command"],
         "```",
         "",
-        "O assistente roda Python no navegador (o [Pyodide](https://pyodide.org)). Para saber se o site acrescenta "
+        "O assistente roda Python no navegador (o Pyodide, que roda o Python compilado para WebAssembly). Para saber se o site acrescenta "
         "demora, cada medida é comparada com uma página de teste que só carrega o Pyodide e nada mais, medida na mesma "
         "execução: a **razão** entre as duas é mais confiável que os tempos, que variam com o que mais roda na máquina.",
         "",
