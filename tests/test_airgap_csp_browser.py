@@ -10,6 +10,7 @@ exception fails the test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_the_wizard_to_an_outcome_and_the_calculator_to_a_total_stay_on_the_site
     expect(gapped.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
     assert gapped.evaluate("navigator.clipboard.readText()") == expected["ticket_note"]
     gapped.get_by_label("Aprovação obtida").check()  # the Termo is copied once the ticket is approved
-    gapped.get_by_role("button", name="Copiar texto da macro").click()
+    gapped.get_by_role("button", name=re.compile(r"^Copiar texto (da macro|proposto)$")).click()
     expect(gapped.get_by_role("button", name="Copiado!")).to_be_visible()
 
     gapped.get_by_role("link", name="Estimar o custo na calculadora").click()

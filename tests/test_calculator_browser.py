@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -220,6 +221,10 @@ def test_state_in_the_hash_reload_shared_link_and_copy(page: Page, browser: Brow
     assert "Quem paga: Unidade/Franquia" in copied
     assert "(não consta na diretriz)" in copied  # the reference values are labelled in the copied text too
     assert page.url in copied
+
+    page.locator("#dt-minutes").fill("dez")  # right after copying: the stale estimate must not look copied
+    expect(page.get_by_role("button", name="Copiar estimativa")).to_be_disabled()
+    expect(page.locator("[data-role=live]")).not_to_have_text(re.compile("Copiado"))
 
 
 def test_the_pages_quote_equals_the_cli(page: Page) -> None:

@@ -238,21 +238,29 @@ def test_approval_gates_the_termo_and_the_marks_complete_the_ticket_note(page: P
     page.goto("assistente/#" + e.encode(state))
     expect(page.locator("[data-role=outcome-title]")).to_be_visible(timeout=READY)
     note = page.locator("[data-role=ticket-note]")
-    copy = page.get_by_role("button", name="Copiar texto da macro")
+    termo = next(m for s in e.recommend(e.mark(state, "aprovacao-maestro", True))["steps"] for m in s["macros"])
+    assert not termo["official"]  # a proposal: the button says so, and the hint sends the analyst to the official macro
+    copy = page.get_by_role("button", name="Copiar texto proposto")
     expect(copy).to_be_disabled()
+    expect(page.locator(".dt-macro")).to_contain_text("No ticket, aplique a macro oficial pelo título.")
     expect(note).to_contain_text("Aguardando aprovação")
     expect(page.get_by_label("Aceite recebido")).to_be_disabled()
+    aceite = page.locator("[data-step=aceite]")
+    expect(aceite).to_contain_text("Disponível depois de: marcar “Aprovação obtida” e “Termo enviado”.")
+    order = page.locator("[data-step=prefixo] [data-role=step-order]")  # the step's position is a local reading
+    expect(order).to_contain_text("depois do Aceite")
+    expect(order).to_contain_text("Não consta na diretriz")
 
     page.get_by_label("Aprovação obtida").check()
     expect(copy).to_be_enabled()
     expect(page).to_have_url(re.compile(r"\.1$"))
     copy.click()
     clip = page.evaluate(CLIPBOARD)
-    termo = next(m for s in e.recommend(e.mark(state, "aprovacao-maestro", True))["steps"] for m in s["macros"])
     assert clip["text/plain"] == termo["plain"] and "**" not in clip["text/plain"]
     assert "<strong>Consultoria do Módulo</strong>" in clip["text/html"]
 
     expect(page.get_by_label("Aceite recebido")).to_be_disabled()  # the Termo has not been sent yet
+    expect(aceite).to_contain_text("Disponível depois de: marcar “Termo enviado”.")
     expect(note).to_contain_text("Aguardando o envio do Termo")
     page.get_by_label("Termo enviado").check()
     page.get_by_label("Aceite recebido").check()

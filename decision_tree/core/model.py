@@ -83,6 +83,7 @@ class Step:
     text: Text
     mark: str
     waiting: str
+    order: Text | None = None  # why the step comes where it does, when the guideline does not say
 
     def applies_to(self, mode: str) -> bool:
         return not self.modes or mode in self.modes
@@ -201,7 +202,8 @@ class Guidelines:
                 for p in d["prerequisites"]
             },
             workflow=tuple(
-                Step(w["id"], tuple(w.get("modes", ())), tuple(w.get("macros", ())), Text.of(w), w.get("mark", ""), w.get("waiting", ""))
+                Step(w["id"], tuple(w.get("modes", ())), tuple(w.get("macros", ())), Text.of(w), w.get("mark", ""), w.get("waiting", ""),
+                     Text.of(w["order"]) if "order" in w else None)
                 for w in d["workflow"]
             ),
             audiences={a["id"]: Audience(a["id"], a["title"], a["short"], Source.of(a["source"])) for a in d["audiences"]},

@@ -82,13 +82,14 @@ class Recommendation:
         out: list[dict[str, Any]] = []
         marked = 0  # index among the steps with a mark
         for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria):
-            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()},
+            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()}, "order": None,
                         "mark": p.mark, "waiting": p.waiting, "done": bool(self.marks >> marked & 1),
                         "enabled": self.marks.bit_length() >= marked, "macros": []})
             marked += 1
         for s in (s for s in self.g.workflow if s.applies_to(self.mode.id)):
             enabled = self.marks.bit_length() >= marked
-            step = {"id": s.id, "title": "", "text": s.text.to_dict(), "mark": s.mark, "waiting": s.waiting,
+            step = {"id": s.id, "title": "", "text": s.text.to_dict(), "order": s.order.to_dict() if s.order else None,
+                    "mark": s.mark, "waiting": s.waiting,
                     "done": bool(s.mark and self.marks >> marked & 1), "enabled": enabled,
                     "macros": [self._macro(m, enabled) for m in self.macros_of(s.macro_kinds)]}
             out.append(step)

@@ -55,7 +55,9 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
             only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
             when = f" (só quando vale o critério “{'”, “'.join(only)}”)" if only else ""
             steps.append({"text": p.title + when, "source": p.source.to_dict()})
-        return steps + [s.text.to_dict() for s in g.workflow if s.applies_to(o.mode)]
+        for s in (s for s in g.workflow if s.applies_to(o.mode)):
+            steps += [s.text.to_dict(), *([s.order.to_dict()] if s.order else [])]  # a step, then why it comes there
+        return steps
     check = g.checks.get(o.pending_check or "")
     return ([check.next_step.to_dict()] if check else []) + [s.to_dict() for s in o.next_steps]
 

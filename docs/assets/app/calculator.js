@@ -161,6 +161,11 @@ function mountCalculator(app) {
     showErrors(res.ok ? {} : res.errors || {});
     body.classList.toggle("dt-stale", !res.ok);
     copyButton.disabled = !res.ok; // never copy an estimate that is not what the fields say
+    if (!res.ok) {
+      // An earlier "Copiado!" would claim the shown (stale) estimate is the one copied.
+      if (copyButton.dataset.label) copyButton.textContent = copyButton.dataset.label;
+      live.textContent = "";
+    }
     if (res.ok) {
       note.textContent = "";
       render(res.quote);

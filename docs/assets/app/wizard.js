@@ -175,8 +175,13 @@ function mountWizard(app) {
     body.innerHTML = m.html;
     const status = m.official
       ? el("p", { class: "dt-hint", text: "Texto oficial, importado do Zendesk." })
-      : el("p", { class: "dt-hint" }, "Texto proposto, não o oficial do Zendesk: a diretriz traz só o título.", ...labelled(m.source));
-    const copy = button("Copiar texto da macro", (e) => copyText(m.plain, e.currentTarget, live, m.html), {
+      : el(
+          "p",
+          { class: "dt-hint" },
+          "Texto proposto, não o oficial do Zendesk: a diretriz traz só o título. No ticket, aplique a macro oficial pelo título.",
+          ...labelled(m.source),
+        );
+    const copy = button(m.official ? "Copiar texto da macro" : "Copiar texto proposto", (e) => copyText(m.plain, e.currentTarget, live, m.html), {
       "data-action": "copy-macro",
       disabled: !m.ready,
     });
@@ -200,6 +205,7 @@ function mountWizard(app) {
   function step(s, waitingFor) {
     const title = s.title ? [el("strong", { text: s.title }), " — "] : [];
     const li = el("li", { "data-step": s.id }, el("p", {}, ...title, s.text.text, ...labelled(s.text.source)));
+    if (s.order) li.append(sourced("p", s.order, { class: "dt-hint", "data-role": "step-order" }));
     if (s.mark) {
       const box = el("input", {
         type: "checkbox",
@@ -218,8 +224,11 @@ function mountWizard(app) {
     const b = r.billing;
     const calc = new URLSearchParams({ mode: r.mode, ...(r.audience ? { audience: r.audience.id } : {}) });
     const list = (name, items, item) => el("ul", { "data-role": name }, items.map(item));
-    const firstOpen = r.steps.find((s) => s.mark && !s.done);
-    const waitingFor = firstOpen ? `marcar “${firstOpen.mark}”` : "";
+    // What a step waits for: every mark before it that is not set yet ("marcar “A” e “B”").
+    const waitingFor = (i) => {
+      const open = r.steps.slice(0, i).filter((s) => s.mark && !s.done).map((s) => `“${s.mark}”`);
+      return open.length ? `marcar ${open.length > 1 ? `${open.slice(0, -1).join(", ")} e ${open.at(-1)}` : open[0]}` : "";
+    };
     const parts = [
       el(
         "h2",
@@ -251,7 +260,7 @@ function mountWizard(app) {
             ),
           ),
         ),
-      r.steps.length > 0 && section("O que fazer agora, em ordem", el("ol", { class: "dt-steps", "data-role": "steps" }, r.steps.map((s) => step(s, waitingFor)))),
+      r.steps.length > 0 && section("O que fazer agora, em ordem", el("ol", { class: "dt-steps", "data-role": "steps" }, r.steps.map((s, i) => step(s, waitingFor(i))))),
       r.next_steps.length > 0 && section("Próximos passos", list("next-steps", r.next_steps, (s) => sourced("li", s))),
       section(
         "Tarifação",
