@@ -38,13 +38,13 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import subprocess
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from decision_tree.sitegen import content_cache
 
 FORMAT = 1
 SUPPORTED_PYODIDE = ("314.0.7",)  # versions whose private snapshot API was checked (the browser tests run against it)
@@ -129,13 +129,8 @@ def build_snapshot(pyodide_dir: Path, lock: Path, wheel: Path, cache: Path, node
     node = node or os.environ.get("NODE") or "node"
     lock_bytes, wheel_bytes = lock.read_bytes(), wheel.read_bytes()
     key = snapshot_key(pyodide_dir, lock_bytes, wheel_bytes, node_version(node))
-    entry = cache / key
-    if (entry / META).is_file():
-        os.utime(entry)
-        return Snapshot(key, entry, json.loads((entry / META).read_text(encoding="utf-8")))
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))
-    try:
+
+    def fill(work: Path) -> None:
         raw = _run_node(node, pyodide_dir, lock, wheel, work / "snapshot.bin")
         meta = {
             "format": FORMAT,
@@ -146,14 +141,8 @@ def build_snapshot(pyodide_dir: Path, lock: Path, wheel: Path, cache: Path, node
         }
         (work / "snapshot.bin").unlink()
         (work / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-        try:
-            work.rename(entry)
-        except OSError:  # another build made the same entry meanwhile
-            shutil.rmtree(work, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    _prune(cache)
+
+    entry = content_cache.entry(cache, key, lambda e: (e / META).is_file(), fill, KEEP_CACHED)
     return Snapshot(key, entry, json.loads((entry / META).read_text(encoding="utf-8")))
 
 
@@ -199,7 +188,3 @@ def _write_slices(raw: bytes, directory: Path) -> list[dict[str, Any]]:
     return slices
 
 
-def _prune(cache: Path) -> None:
-    entries = sorted((p for p in cache.iterdir() if p.is_dir() and "." not in p.name), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-KEEP_CACHED]:
-        shutil.rmtree(old, ignore_errors=True)

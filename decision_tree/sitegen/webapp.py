@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from decision_tree.sitegen import content_cache
 from decision_tree.sitegen.snapshot import Snapshot, SnapshotError, build_snapshot, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
@@ -64,26 +62,15 @@ def engine_files(bundle: dict[str, Any], root: Path) -> tuple[Path, Path]:
     wheel = wheel_bytes(Path(__file__).resolve().parent.parent, bundle_json(bundle))
     npm_lock = (npm / LOCK).read_bytes()
     key = hashlib.sha256(hashlib.sha256(wheel).digest() + hashlib.sha256(npm_lock).digest()).hexdigest()[:16]
-    cache = root / CACHE
-    entry = cache / key
-    wheel_path, lock_path = entry / wheel_name(), entry / LOCK
-    if wheel_path.is_file() and lock_path.is_file():
-        os.utime(entry)
-        return wheel_path, lock_path
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))
-    try:
+
+    def fill(work: Path) -> None:
         (work / wheel_name()).write_bytes(wheel)
         (work / LOCK).write_text(_lock_with_wheel(npm / LOCK, work / wheel_name()), encoding="utf-8")
-        try:
-            work.rename(entry)
-        except OSError:  # another build made the same entry meanwhile
-            shutil.rmtree(work, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    _prune(cache)
-    return wheel_path, lock_path
+
+    entry = content_cache.entry(
+        root / CACHE, key, lambda e: (e / wheel_name()).is_file() and (e / LOCK).is_file(), fill, KEEP_CACHED
+    )
+    return entry / wheel_name(), entry / LOCK
 
 
 def _lock_with_wheel(npm_lock: Path, wheel: Path) -> str:
@@ -95,12 +82,6 @@ def _lock_with_wheel(npm_lock: Path, wheel: Path) -> str:
     if DIST_NAME not in spec.packages:
         raise WebappError(f"{wheel.name}: not added to {LOCK} as '{DIST_NAME}'")
     return json.dumps(spec.to_dict(), sort_keys=True)
-
-
-def _prune(cache: Path) -> None:
-    entries = sorted((p for p in cache.iterdir() if p.is_dir() and "." not in p.name), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-KEEP_CACHED]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def core_dir(root: Path) -> str:
