@@ -101,6 +101,20 @@ def test_marks_are_set_in_order_and_unset_with_the_ones_after() -> None:
         E.mark(answer_ids(E, *PENDING), "aceite", True)  # Suporte Padrão has nothing to mark
 
 
+def test_a_locked_step_says_every_mark_it_waits_for() -> None:
+    state = answer_ids(E, *MODULO)
+    steps = E.recommend(state)["steps"]
+    ids = [s["id"] for s in steps]
+    approval, aceite = steps[ids.index("aprovacao-maestro")], steps[ids.index("aceite")]
+    after = steps[ids.index("aceite") + 1 :]
+    assert approval["enabled"] and approval["waits_for"] == []
+    assert not aceite["enabled"] and aceite["waits_for"] == ["Aprovação obtida"]
+    assert after and all(not s["enabled"] and s["waits_for"] == ["Aprovação obtida", "Aceite recebido"] for s in after)
+    steps = E.recommend(E.mark(state, "aprovacao-maestro", True))["steps"]
+    assert steps[ids.index("aceite")]["enabled"] and steps[ids.index("aceite")]["waits_for"] == []
+    assert all(s["waits_for"] == ["Aceite recebido"] for s in steps[ids.index("aceite") + 1 :])
+
+
 def test_the_termo_is_copied_only_after_the_approval() -> None:
     state = answer_ids(E, *MODULO)
     termo = lambda r: next(m for s in r["steps"] for m in s["macros"] if m["kind"] == "termo")  # noqa: E731

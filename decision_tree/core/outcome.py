@@ -81,18 +81,21 @@ class Recommendation:
             return []
         out: list[dict[str, Any]] = []
         marked = 0  # index among the steps with a mark
+        open_marks: list[str] = []  # the marks before the current step that are not set: what it waits for
         for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria):
+            done = bool(self.marks >> marked & 1)
             out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()}, "order": None,
-                        "mark": p.mark, "waiting": p.waiting, "done": bool(self.marks >> marked & 1),
-                        "enabled": self.marks.bit_length() >= marked, "macros": []})
+                        "mark": p.mark, "waiting": p.waiting, "done": done, "enabled": not open_marks,
+                        "waits_for": list(open_marks), "macros": []})
+            open_marks += [] if done else [p.mark]
             marked += 1
         for s in (s for s in self.g.workflow if s.applies_to(self.mode.id)):
-            enabled = self.marks.bit_length() >= marked
-            step = {"id": s.id, "title": "", "text": s.text.to_dict(), "order": s.order.to_dict() if s.order else None,
-                    "mark": s.mark, "waiting": s.waiting,
-                    "done": bool(s.mark and self.marks >> marked & 1), "enabled": enabled,
-                    "macros": [self._macro(m, enabled) for m in self.macros_of(s.macro_kinds)]}
-            out.append(step)
+            enabled = not open_marks
+            done = bool(s.mark and self.marks >> marked & 1)
+            out.append({"id": s.id, "title": "", "text": s.text.to_dict(), "order": s.order.to_dict() if s.order else None,
+                        "mark": s.mark, "waiting": s.waiting, "done": done, "enabled": enabled, "waits_for": list(open_marks),
+                        "macros": [self._macro(m, enabled) for m in self.macros_of(s.macro_kinds)]})
+            open_marks += [s.mark] if s.mark and not done else []
             marked += 1 if s.mark else 0
         return out
 

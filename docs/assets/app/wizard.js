@@ -224,9 +224,9 @@ function mountWizard(app) {
     const b = r.billing;
     const calc = new URLSearchParams({ mode: r.mode, ...(r.audience ? { audience: r.audience.id } : {}) });
     const list = (name, items, item) => el("ul", { "data-role": name }, items.map(item));
-    // What a step waits for: every mark before it that is not set yet ("marcar “A” e “B”").
-    const waitingFor = (i) => {
-      const open = r.steps.slice(0, i).filter((s) => s.mark && !s.done).map((s) => `“${s.mark}”`);
+    // What a step waits for (the engine lists the marks before it not set yet): "marcar “A” e “B”".
+    const waitingFor = (s) => {
+      const open = s.waits_for.map((mark) => `“${mark}”`);
       return open.length ? `marcar ${open.length > 1 ? `${open.slice(0, -1).join(", ")} e ${open.at(-1)}` : open[0]}` : "";
     };
     const parts = [
@@ -260,7 +260,7 @@ function mountWizard(app) {
             ),
           ),
         ),
-      r.steps.length > 0 && section("O que fazer agora, em ordem", el("ol", { class: "dt-steps", "data-role": "steps" }, r.steps.map((s, i) => step(s, waitingFor(i))))),
+      r.steps.length > 0 && section("O que fazer agora, em ordem", el("ol", { class: "dt-steps", "data-role": "steps" }, r.steps.map((s) => step(s, waitingFor(s))))),
       r.next_steps.length > 0 && section("Próximos passos", list("next-steps", r.next_steps, (s) => sourced("li", s))),
       section(
         "Tarifação",
