@@ -63,6 +63,7 @@ PHASE_PT = {
 }
 WHERE_PT = {"worker": "Worker", "main": "página", "handoff": "Worker, WebAssembly da página"}
 VISIT_PT = {"cold": "1ª visita", "warm": "repetida"}
+VISIT_TITLE_PT = {"cold": "primeira visita", "warm": "visita repetida"}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -714,22 +715,24 @@ def _profile_pt(profile: dict[str, Any]) -> list[str]:
         "Cada etapa do início do motor, numa cópia instrumentada do Worker (medianas, em ms; cada etapa vai do fim da "
         "anterior até o seu fim). Colunas: onde o Python roda (*Worker*, como no site; *página*, sem Worker; *Worker, "
         "WebAssembly da página*: a página compila o WebAssembly, onde o cache de código compilado do Chromium "
-        "funciona, e o entrega ao Worker) e se é a primeira visita ou a repetida.",
+        "funciona, e o entrega ao Worker); uma tabela para a primeira visita e outra para a repetida.",
         "",
     ]
     for mode, title in (("normal", "Início normal (preparar o Python do zero)"), ("snapshot", "Restaurando o estado inicial salvo")):
-        cols = _columns(profile, mode)
-        if not cols:
-            continue
-        out += [f"**{title}**", ""]
-        out.append("| Etapa | " + " | ".join(f"{WHERE_PT[c.split('/')[1]]}, {VISIT_PT[c.split('/')[2]]}" for c in cols) + " |")
-        out.append("|---|" + "--:|" * len(cols))
-        for phase in PHASES[mode]:
-            if any(phase in profile[c]["phases"] for c in cols):
-                out.append(f"| {PHASE_PT[phase]} | " + " | ".join(_ms(profile[c]["phases"].get(phase)) for c in cols) + " |")
-        totals = " | ".join(f"**{_ms(profile[c]['first_request'])}**" for c in cols)
-        out.append(f"| **total: primeira requisição respondida** | {totals} |")
-        out.append("| ↳ dos quais executando Python | " + " | ".join(_ms(profile[c]["python"]) for c in cols) + " |")
-        out.append("| uma resposta dentro do motor (mediana) | " + " | ".join(_ms(profile[c]["answer_median"]) for c in cols) + " |")
-        out.append("")
+        # One table per visit: three columns fit the page without a sideways scroll.
+        for visit in VISIT_PT:
+            cols = [c for c in _columns(profile, mode) if c.split("/")[2] == visit]
+            if not cols:
+                continue
+            out += [f"**{title}, {VISIT_TITLE_PT[visit]}**", ""]
+            out.append("| Etapa | " + " | ".join(WHERE_PT[c.split("/")[1]] for c in cols) + " |")
+            out.append("|---|" + "--:|" * len(cols))
+            for phase in PHASES[mode]:
+                if any(phase in profile[c]["phases"] for c in cols):
+                    out.append(f"| {PHASE_PT[phase]} | " + " | ".join(_ms(profile[c]["phases"].get(phase)) for c in cols) + " |")
+            totals = " | ".join(f"**{_ms(profile[c]['first_request'])}**" for c in cols)
+            out.append(f"| **total: primeira requisição respondida** | {totals} |")
+            out.append("| ↳ dos quais executando Python | " + " | ".join(_ms(profile[c]["python"]) for c in cols) + " |")
+            out.append("| uma resposta dentro do motor (mediana) | " + " | ".join(_ms(profile[c]["answer_median"]) for c in cols) + " |")
+            out.append("")
     return out
