@@ -21,6 +21,7 @@ const useSnapshot = new URL(self.location.href).searchParams.get("snapshot") !==
 const started = performance.now();
 let handle = null;
 let restoring = null; // while a snapshot restore runs: Pyodide's unhandled rejections belong to it
+const WARM_UP_WALKS = 150;
 
 const INIT = `
 import importlib.resources
@@ -162,7 +163,30 @@ async function boot() {
     }
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
-  if (restored) await writeStdlib(restored.pyodide, indexURL);
+  if (restored) {
+    await writeStdlib(restored.pyodide, indexURL);
+    await warmUp(WARM_UP_WALKS);
+  }
+}
+
+/**
+ * After a restore, walk the tree a few dozen times, one walk per task so the page's own requests
+ * are answered in between. The browser first runs WebAssembly with quickly compiled code and
+ * optimises what runs often; a normal start runs seconds of Python before the first answer, a
+ * restore almost none, and without this the first answers of a restored engine have a slow tail
+ * (measured: bench/README.md, "Warm-up after a restore").
+ */
+async function warmUp(walks) {
+  for (let k = 0; k < walks; k++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    let view = JSON.parse(handle(JSON.stringify({ op: "view" }))).view;
+    for (let step = 0; view && view.question && step < 20; step++) {
+      const options = view.question.options;
+      const option = options[(k * 7 + step) % options.length].id;
+      view = JSON.parse(handle(JSON.stringify({ op: "answer", state: view.state, option }))).view;
+    }
+    if (view && view.outcome) handle(JSON.stringify({ op: "quote", mode: view.outcome.mode, minutes: String(5 + k) }));
+  }
 }
 
 self.addEventListener("message", (event) => {
