@@ -221,6 +221,7 @@ class Bench:
         try:
             cold = self.load(page, WIZARD, urls, also=also)
             warm = self.load(page, WIZARD, urls, also=also)
+            warm["warm_up_ms"] = self.warmed_up(page)
             page.evaluate(pages.RESTART)
             answers = page.evaluate(pages.ANSWER_PATHS, paths) if paths else {"answers": [], "painted": [], "restarts": []}
             engine = page.evaluate(pages.ENGINE_ANSWERS, paths) if paths else []
@@ -255,11 +256,20 @@ class Bench:
         finally:
             ctx.close()
 
+    @staticmethod
+    def warmed_up(page: Any) -> float | None:
+        """Wait until a restored engine's warm-up (worker.js) has ended; its length. The interaction runs measure
+        the engine as an analyst finds it after reading the page, not while it warms up (a few seconds at most)."""
+        page.wait_for_function("() => !window.__decisionTree.start || window.__decisionTree.start.mode !== 'snapshot' "
+                               "|| window.__bench.worker.warm !== undefined", timeout=30_000)
+        return page.evaluate("() => window.__bench.worker.warm ? window.__bench.worker.warm.ms : null")
+
     def calculator(self, values: list[str]) -> dict[str, Any]:
         ctx, urls = self.context()
         page = ctx.new_page()
         try:
             cold = self.load(page, CALCULATOR, urls)
+            cold["warm_up_ms"] = self.warmed_up(page)
             changes = page.evaluate(pages.CALC_CHANGES, values)
         finally:
             ctx.close()
@@ -444,7 +454,8 @@ def _run(args: argparse.Namespace, tmp: Path, started: float) -> int:
                     f"run {run + 1}/{args.runs}: wizard first answer {w['cold']['first_answer']:.0f}/{w['warm']['first_answer']:.0f} ms "
                     f"({w['cold']['start']}/{w['warm']['start']}), Pyodide alone on the page {bm['cold']['ready']:.0f}/"
                     f"{bm['warm']['ready']:.0f} ms, in a worker {br['cold']['ready']:.0f}/{br['warm']['ready']:.0f} ms "
-                    f"(first/repeat visit), {len(w['answers'])} answers, {time.monotonic() - started:.0f} s elapsed"
+                    f"(first/repeat visit), warm-up {w['warm'].get('warm_up_ms')} ms, {len(w['answers'])} answers, "
+                    f"{time.monotonic() - started:.0f} s elapsed"
                 )
             throttled: dict[str, list[Any]] = {"wizard": [], "bare_main": []}
             for run in range(args.throttled_runs):
