@@ -48,7 +48,7 @@ from decision_tree.sitegen import content_cache
 
 FORMAT = 1
 SUPPORTED_PYODIDE = ("314.0.7",)  # versions whose private snapshot API was checked (the browser tests run against it)
-CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")  # the files of the npm package the site serves
 SLICE = 4 * 1024 * 1024
 SCRIPT = Path(__file__).with_name("snapshot.mjs")
 META = "snapshot.json"
@@ -108,7 +108,7 @@ def node_version(node: str) -> str:
 def snapshot_key(pyodide_dir: Path, lock: bytes, wheel: bytes, node: str) -> str:
     """The content key of every input of the snapshot."""
     h = hashlib.sha256(f"format {FORMAT}\n".encode())
-    for name in CORE:
+    for name in PYODIDE_CORE:
         h.update(name.encode() + hashlib.sha256((pyodide_dir / name).read_bytes()).digest())
     for part in (lock, wheel, SCRIPT.read_bytes(), Path(__file__).read_bytes(), node.encode()):
         h.update(hashlib.sha256(part).digest())

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from decision_tree.sitegen import content_cache
-from decision_tree.sitegen.snapshot import Snapshot, SnapshotError, build_snapshot, pyodide_version
+from decision_tree.sitegen.snapshot import PYODIDE_CORE, Snapshot, SnapshotError, build_snapshot, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
 
 PYODIDE_DIR = "assets/pyodide/"
-PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 LOCK = "pyodide-lock.json"
 MANIFEST = "engine.json"
 # What Pyodide writes as the standard library when it restores the snapshot: the restored process has imported
