@@ -92,7 +92,7 @@ def test_waiver_only_where_it_applies(page: Page) -> None:
     expect_shown(page, "waived-amount", "R$ 65,19")
     expect(page.locator("[data-rule=abono]")).to_contain_text("abonado")
     expect_shown(page, "client-pays", "R$ 0,00")
-    expect_shown(page, "payer", "Ninguém: custo abonado")  # #15: it said "Cliente" next to a total of R$ 0,00
+    expect_shown(page, "payer", "Ninguém (custo abonado)")  # #15: it said "Cliente" next to a total of R$ 0,00
 
     page.locator("#dt-mode").select_option("consultoria-telefonica")
     expect(waiver).to_be_hidden()

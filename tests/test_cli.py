@@ -43,7 +43,7 @@ def test_wizard_walks_to_a_modulo_outcome_with_back_and_restart() -> None:
     assert r.returncode == 0, r.stderr
     assert "1. Qual destas situações descreve o ticket?" in r.stdout
     assert "=== Resultado: Consultoria do Módulo ===" in r.stdout
-    assert "Macro: CONSULTORIA :: DO MÓDULO - Termo de Aceite à AMS (depois das etapas acima)" in r.stdout
+    assert "Macro: CONSULTORIA :: DO MÓDULO - Termo de Aceite à AMS (o texto fica disponível depois das etapas acima)" in r.stdout
     note = r.stdout.split("Nota para o ticket:\n")[1].split("\n", 1)[1]
     assert note.startswith("Modalidade: Consultoria do Módulo\n") and "Aguardando aprovação" in note
 

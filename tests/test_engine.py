@@ -145,7 +145,10 @@ def test_the_ticket_note_is_short_and_says_what_a_leader_needs() -> None:
             assert f"Solicitante: {r['audience']['title']}" in note
     modulo = E.recommend(answer_ids(E, *MODULO))["ticket_note"]
     assert f"{E.g.ticket.date_label}: {E.g.ticket.date_placeholder}" in modulo
-    assert "Macro: CONSULTORIA :: DO MÓDULO - Termo de Aceite à CLIENTE FINAL" in modulo
+    # Before the approval the note waits for it and names no macro; once approved, it names the Termo.
+    assert "Aguardando aprovação" in modulo.splitlines() and "Macro:" not in modulo
+    approved = E.recommend(E.mark(answer_ids(E, *MODULO), "aprovacao-maestro", True))["ticket_note"]
+    assert "Macro: CONSULTORIA :: DO MÓDULO - Termo de Aceite à CLIENTE FINAL" in approved.splitlines()
     tele = E.recommend(answer_ids(E, *TELEFONICA))["ticket_note"]
     assert E.g.ticket.prefix.text not in tele and E.g.ticket.date_label not in tele
 

@@ -311,7 +311,10 @@ def test_keyboard_only(page: Page) -> None:
     page.wait_for_selector("[data-app=wizard][data-engine=ready]", timeout=READY)
     legend(page).focus()
     for n, label in enumerate(labels(state), start=1):
-        page.keyboard.press("Tab")  # from the question's legend to its radio group
+        for _ in range(4):  # from the question's legend to its radio group (past the help's "Não consta na diretriz" link)
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.type === 'radio'"):
+                break
         radio = page.get_by_role("radio", name=label, exact=True)
         for _ in range(10):
             if radio.evaluate("el => el === document.activeElement"):

@@ -15,13 +15,16 @@ from decision_tree.core.model import Outcome
 
 def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     w = out.write
-    w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']['text']}\n")
+    w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']['text']}{label(r['summary'])}\n")
     if r["pending_check"]:
         p = r["pending_check"]
         w(f"\nVerificação pendente: {p['title']} — {p['pending']}\n")
         w(f"  O que fazer: {p['next_step']['text']}{label(p['next_step'])}\n")
         if p["gap"]:
-            w(f"  Atenção: {p['gap']['text']}\n")
+            w(f"  Atenção: {p['gap']['text']}{label(p['gap'])}\n")
+    if r.get("finding"):
+        f = r["finding"]
+        w(f"\nVerificação feita: {f['title']} — {f['text']}{label(f)}\n")
     if r["criteria"]:
         w("\nCritérios da diretriz que levaram a este resultado:\n")
         for c in r["criteria"]:
@@ -33,8 +36,10 @@ def render_outcome(r: dict[str, Any], out: TextIO) -> None:
         for i, s in enumerate(r["steps"], start=1):
             status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
             w(f"  {i}. {s['title'] or s['text']['text']}{status}{label(s['text'])}\n")
+            if s["order"]:  # why the step comes there, as the page shows it
+                w(f"     {s['order']['text']}{label(s['order'])}\n")
             for m in s["macros"]:
-                w(f"     Macro: {m['title']}{'' if m['ready'] else ' (depois das etapas acima)'}\n")
+                w(f"     Macro: {m['title']}{'' if m['ready'] else ' (o texto fica disponível depois das etapas acima)'}\n")
     if r["billing"]["billed"]:
         w("\nTarifação:\n")
         for rule in r["billing"]["rules"]:
@@ -60,7 +65,7 @@ def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO 
         q = walk.node
         out.write(f"\n{len(walk.steps) + 1}. {q.question}\n")
         if q.help:
-            out.write(f"   {q.help}\n")
+            out.write(f"   {q.help}{label({'source': q.help_source.to_dict()}) if q.help_source else ''}\n")
         for i, o in enumerate(q.options, start=1):
             out.write(f"  {i}) {o.label}\n")
         out.write("Escolha um número (v = voltar, r = recomeçar, s = sair): ")

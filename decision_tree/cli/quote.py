@@ -22,18 +22,19 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
     g = e.g
-    rate_label = "" if args.rate is not None else f" {LOCAL}"
+    mark = lambda source: f" {LOCAL}" if source is not None and source.local else ""  # noqa: E731
     print(f"Modalidade: {g.modes[q.mode].title}")
     print(f"Solicitante: {g.audiences[q.audience].title}")
     print(f"Minutos trabalhados: {number(q.minutes_worked)}; minutos cobrados: {number(q.minutes_billed)}")
-    print(f"Valor por minuto: {brl(q.rate_per_minute, exact=True)}{rate_label}")
+    print(f"Valor por minuto: {brl(q.rate_per_minute, exact=True)}{mark(q.rate_source)}")
     print(f"Subtotal: {brl(q.subtotal)}")
     for t in q.taxes:
-        print(f"  {t.name} ({number(t.rate * 100)}%): {brl(t.amount)}{'' if args.tax else ' ' + LOCAL}")
+        print(f"  {t.name} ({number(t.rate * 100)}%): {brl(t.amount)}{mark(q.taxes_source)}")
     if q.waived:
         print(f"Valor abonado: {brl(q.waived_amount)}")
     print(f"Total: {brl(q.total)}")
-    print(f"Quem paga: {q.payer_title or 'ninguém'}; o cliente paga {brl(q.client_pays)}")
+    nobody = "ninguém (custo abonado)" if q.waived else "ninguém (atendimento sem custo)"
+    print(f"Quem paga: {q.payer_title or nobody}{mark(q.payer_source)}; o cliente paga {brl(q.client_pays)}")
     for rule in d["rules"]:
         print(f"- {rule['text']}{label(rule)}")
     return 0

@@ -58,6 +58,7 @@ def view(e: Engine, state: State, selected: str | None = None) -> dict[str, Any]
             "number": len(walk.steps) + 1,
             "text": q.question,
             "help": q.help,
+            "help_source": q.help_source.to_dict() if q.help_source else None,  # a reading: the page labels it
             "check": e.g.checks[q.check].title if q.check else None,
             "options": [{"id": o.id, "label": o.label} for o in q.options],
             "selected": selected if q.option(selected or "") else None,

@@ -26,7 +26,10 @@ class ModeBilling:
     minimum_minutes: Setting | None = None
     taxes: Setting | None = None
     waiver: Setting | None = None
+    waiver_reading: Text | None = None  # what the waiver implies and does not say
     payers: Setting | None = None
+    payer_audiences: tuple[str, ...] = ()  # the audiences `payers.text` speaks of (empty: all)
+    payer_otherwise: Text | None = None  # who pays, in words, for the other audiences
 
     @property
     def is_billed(self) -> bool:
@@ -47,11 +50,26 @@ class ModeBilling:
     def payer(self, audience: str) -> str | None:
         return self.payers.value.get(audience) if self.payers and self.is_billed else None
 
-    def rules(self) -> list[Text]:
-        """The mode's billing rules in words, each with its provenance (site, wizard, calculator)."""
-        found = [Text(s.text, s.source) for s in (self.billed, self.waiver, self.payers) if s and s.text]
+    def payer_rule(self, audience: str | None) -> Text | None:
+        """Who pays, in words, for this audience: the rule that speaks of it, or the one for the others."""
+        if not self.payers or not self.is_billed:
+            return None
+        if audience is None or not self.payer_audiences or audience in self.payer_audiences:
+            return Text(self.payers.text, self.payers.source) if self.payers.text else None
+        return self.payer_otherwise
+
+    def rules(self, audience: str | None = None) -> list[Text]:
+        """The mode's billing rules in words, each with its provenance (site, wizard, calculator). With an
+        audience, only the payer rule that applies to it; without, every rule (each says whom it concerns)."""
+        found = [Text(s.text, s.source) for s in (self.billed, self.waiver) if s and s.text]
         if self.per_minute:
             found.insert(1, self.per_minute)
+        if self.waiver_reading:
+            found.append(self.waiver_reading)
+        if audience is None:
+            found += [t for t in (self.payer_rule(None), self.payer_otherwise) if t]
+        elif (rule := self.payer_rule(audience)) is not None:
+            found.append(rule)
         return found
 
 
@@ -83,7 +101,10 @@ def billing_of(b: dict[str, Any]) -> Billing:
             minimum_minutes=Setting.of(r.get("minimum_minutes")),
             taxes=Setting.of(r.get("taxes")),
             waiver=Setting.of(r.get("waiver")),
+            waiver_reading=Text.of(r["waiver"]["reading"]) if "reading" in r.get("waiver", {}) else None,
             payers=Setting.of(r.get("payers")),
+            payer_audiences=tuple(r.get("payers", {}).get("audiences", ())),
+            payer_otherwise=Text.of(r["payers"]["otherwise"]) if "otherwise" in r.get("payers", {}) else None,
         )
         for mode, r in b["modes"].items()
     }

@@ -32,6 +32,7 @@ class Gap:
     title: str
     text: str
     source: Source
+    owner_title: str = ""  # who confirms it
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Prerequisite:
     source: Source
     mark: str
     waiting: str
+    order: Text | None = None  # why the mark comes where it does, when the guideline does not say
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class Question:
     help: str
     check: str | None
     options: tuple[Option, ...]
+    help_source: Source | None = None  # when the help is a reading of the guideline (labelled on the site)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -166,6 +169,8 @@ class Outcome:
     summary: Text
     pending_check: str | None
     next_steps: tuple[Text, ...]
+    finding_check: str | None = None  # the check whose result this outcome is
+    finding: Text | None = None  # what that check found (the ticket note says it)
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class Guidelines:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Guidelines:
         tree = d["tree"]
+        owners = {o["id"]: o["title"] for o in d.get("owners", [])}
         return cls(
             title=d["title"],
             fingerprint=d["fingerprint"],
@@ -198,7 +204,8 @@ class Guidelines:
             checks={c["id"]: _check(c) for c in d["checks"]},
             criteria=_criteria(d["criteria"]),
             prerequisites={
-                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"], Source.of(p["source"]), p["mark"], p["waiting"])
+                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"], Source.of(p["source"]), p["mark"], p["waiting"],
+                                      Text.of(p["order"]) if "order" in p else None)
                 for p in d["prerequisites"]
             },
             workflow=tuple(
@@ -210,7 +217,8 @@ class Guidelines:
             macros={m["id"]: _macro(m) for m in d["macros"]},
             billing=billing_of(d["billing"]),
             ticket=_ticket(d["ticket"]),
-            gaps={g["id"]: Gap(g["id"], g["title"], g["text"], Source.of(g["source"])) for g in d["gaps"]},
+            gaps={g["id"]: Gap(g["id"], g["title"], g["text"], Source.of(g["source"]), owners.get(g.get("owner", ""), ""))
+                  for g in d["gaps"]},
             start=tree["start"],
             questions={q["id"]: _question(q) for q in tree["nodes"]},
             outcomes={o["id"]: _outcome(o) for o in tree["outcomes"]},
@@ -258,8 +266,13 @@ def _question(q: dict[str, Any]) -> Question:
     options = tuple(
         Option(o["id"], o["label"], o["next"], tuple(o.get("criteria", ())), o.get("audience")) for o in q["options"]
     )
-    return Question(q["id"], q["question"], q.get("help", ""), q.get("check"), options)
+    help_ = q.get("help", "")
+    if isinstance(help_, dict):
+        return Question(q["id"], q["question"], help_["text"], q.get("check"), options, Source.of(help_["source"]))
+    return Question(q["id"], q["question"], help_, q.get("check"), options)
 
 
 def _outcome(o: dict[str, Any]) -> Outcome:
-    return Outcome(o["id"], o["mode"], Text.of(o["summary"]), o.get("pending_check"), _texts(o.get("next_steps", [])))
+    finding = o.get("finding")
+    return Outcome(o["id"], o["mode"], Text.of(o["summary"]), o.get("pending_check"), _texts(o.get("next_steps", [])),
+                   finding["check"] if finding else None, Text.of(finding) if finding else None)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from decision_tree.core import urls
-from decision_tree.core.model import TERMO, Guidelines, Macro, Outcome, Prerequisite
-from decision_tree.core.texts import Text
+from decision_tree.core.model import TERMO, Gap, Guidelines, Macro, Outcome, Prerequisite
+from decision_tree.core.texts import Source, Text
 
 if TYPE_CHECKING:
     from decision_tree.core.engine import Walk
@@ -62,8 +62,11 @@ class Recommendation:
         ]
 
     def _macro(self, m: Macro, ready: bool) -> dict[str, Any]:
+        """A macro offered by a step. Before the marks it waits for are set, only its title and when to use
+        it: the body (html, plain) is not sent at all, so no page can show it before the approval."""
         return {
-            "id": m.id, "title": m.title, "kind": m.kind, "when": m.when.to_dict(), "html": m.body.html, "plain": m.body.plain,
+            "id": m.id, "title": m.title, "kind": m.kind, "when": m.when.to_dict(),
+            "html": m.body.html if ready else None, "plain": m.body.plain if ready else None,
             "source": m.body.source.to_dict(), "official": m.body.official, "url": urls.macro_page(m.id), "ready": ready,
         }
 
@@ -84,7 +87,8 @@ class Recommendation:
         open_marks: list[str] = []  # the marks before the current step that are not set: what it waits for
         for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria):
             done = bool(self.marks >> marked & 1)
-            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()}, "order": None,
+            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()},
+                        "order": p.order.to_dict() if p.order else None,
                         "mark": p.mark, "waiting": p.waiting, "done": done, "enabled": not open_marks,
                         "waits_for": list(open_marks), "macros": []})
             open_marks += [] if done else [p.mark]
@@ -100,11 +104,12 @@ class Recommendation:
         return out
 
     def payer(self) -> dict[str, Any] | None:
+        """Who pays, with the rule that says so for this audience (its provenance labels the payer)."""
         payer = self.billing.payer(self.audience.id) if self.audience else None
-        if not payer or not self.billing.payers:
+        rule = self.billing.payer_rule(self.audience.id) if self.audience else None
+        if not payer or rule is None:
             return None
-        rule = self.billing.payers
-        return {"id": payer, "title": self.g.billing.payers[payer], "rule": {"text": rule.text, "source": rule.source.to_dict()}}
+        return {"id": payer, "title": self.g.billing.payers[payer], "rule": rule.to_dict()}
 
     def to_dict(self, state: str) -> dict[str, Any]:
         check = self.g.checks.get(self.outcome.pending_check or "")
@@ -112,7 +117,11 @@ class Recommendation:
         if check:
             gap = self.g.gaps.get(check.gap or "")
             pending = {"id": check.id, "title": check.title, "pending": check.pending, "next_step": _source(check.next_step),
-                       "gap": {"title": gap.title, "text": gap.text} if gap else None}
+                       "gap": _gap(gap) if gap else None}
+        found = self.g.checks.get(self.outcome.finding_check or "")
+        finding = None
+        if found and self.outcome.finding:
+            finding = {"id": found.id, "title": found.title, **self.outcome.finding.to_dict()}
         steps = self.steps()
         marks_total = sum(1 for s in steps if s["mark"])
         complete = bool(steps) and self.marks.bit_length() == marks_total
@@ -124,6 +133,7 @@ class Recommendation:
             "mode_url": urls.mode_page(self.mode.id),
             "summary": _source(self.outcome.summary),
             "pending_check": pending,
+            "finding": finding,
             "criteria": self.criteria(),
             "audience": {"id": self.audience.id, "title": self.audience.title} if self.audience else None,
             "payer": self.payer(),
@@ -131,7 +141,7 @@ class Recommendation:
             "complete": complete,
             "billing": {
                 "billed": self.billing.is_billed,
-                "rules": [_source(r) for r in self.billing.rules()],
+                "rules": [_source(r) for r in self.billing.rules(self.audience.id if self.audience else None)],
                 "calculator": urls.CALCULATOR if self.billing.is_billed else None,
             },
             "next_steps": [_source(s) for s in self.outcome.next_steps],  # the pending check's own step is in pending_check
@@ -139,6 +149,12 @@ class Recommendation:
         }
         data["ticket_note"] = ticket_note(self.g, data)
         return data
+
+
+def _gap(gap: Gap) -> dict[str, Any]:
+    """A gap of the guideline, labelled as not in it: its entry on "Pontos a confirmar" is `lacuna-<id>`."""
+    source = Source("local", note=gap.text, owner_title=gap.owner_title, anchor=urls.gap_anchor(gap.id))
+    return {"title": gap.title, "text": gap.text, "source": source.to_dict()}
 
 
 def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
@@ -149,13 +165,17 @@ def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
     lines.append(f"Modalidade: {r['mode_title']}")
     if r["pending_check"]:
         lines.append(f"Verificação pendente: {r['pending_check']['title']} — {r['pending_check']['pending']}")
+    if r.get("finding"):
+        lines.append(f"Verificação feita: {r['finding']['title']} — {r['finding']['text']}")
+        lines += [f"A fazer: {s['text']}" for s in r["next_steps"]]
     titles = [c["title"] for c in r["criteria"]]
     if titles:
         lines.append(("Critério: " if len(titles) == 1 else "Critérios: ") + "; ".join(titles))
     if r["audience"]:
         lines.append(f"Solicitante: {r['audience']['title']}")
     lines += [s["mark"] if s["done"] else s["waiting"] for s in r["steps"] if s["mark"]]
-    termos = [m["title"] for s in r["steps"] for m in s["macros"] if m["kind"] == TERMO]
+    # The Termo is named only once it can be applied: while a mark before it is open, the note says what it waits for.
+    termos = [m["title"] for s in r["steps"] for m in s["macros"] if m["kind"] == TERMO and m["ready"]]
     if termos:
         lines.append(f"Macro: {termos[0]}")
     if r["mode"] == g.ticket.prefix_mode:

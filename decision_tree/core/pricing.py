@@ -56,6 +56,9 @@ class Quote:
     payer_title: str | None
     client_pays: Decimal
     rules: tuple[dict[str, Any], ...]
+    rate_source: Source | None = None  # the rate's provenance when it is the reference value, not one informed
+    payer_source: Source | None = None  # the provenance of who pays, for this audience
+    taxes_source: Source | None = None  # the provenance of the tax names and rates, when they are the reference ones
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +77,9 @@ class Quote:
             "payer_title": self.payer_title,
             "client_pays": str(self.client_pays),
             "rules": list(self.rules),
+            "rate_source": self.rate_source.to_dict() if self.rate_source else None,
+            "payer_source": self.payer_source.to_dict() if self.payer_source else None,
+            "taxes_source": self.taxes_source.to_dict() if self.taxes_source else None,
         }
 
 
@@ -140,6 +146,8 @@ def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate:
         raise QuoteError({"waived": reason})
     rules = [_rule("tarifacao", rules_of.billed.text, rules_of.billed.source)]
     zero = Decimal(0)
+    # The reference rate (typed or left as it came) is a value the guideline does not give: labelled wherever it shows.
+    rate_source = billing.rate_per_minute.source if per_minute == billing.reference_rate else None
     if not rules_of.is_billed:
         return Quote(mode, audience, worked, zero, per_minute, zero, (), zero, False, zero, None, None, zero, tuple(rules))
     if rules_of.per_minute:
@@ -157,10 +165,13 @@ def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate:
 
     subtotal = _cents(per_minute * billed)
     amounts = [TaxAmount(t.name, t.rate, _cents(subtotal * t.rate)) for t in tax_lines] if rules_of.plus_taxes else []
+    reference_taxes = [(t.name, t.rate) for t in tax_lines] == [(t.name, t.rate) for t in billing.taxes]
     if amounts:
+        # The guideline says "+ impostos" and names none: which taxes, and at what rates, is this site's (or the user's).
         names = ", ".join(t.name for t in amounts)
-        rules.append(_rule("impostos", f"Impostos somados: {names}.", rules_of.taxes.source))  # type: ignore[union-attr]
-        rules.append(_rule("aliquotas", "Impostos e alíquotas usados na estimativa.", billing.taxes_source))
+        rules.append(_rule("impostos", "Impostos somados ao subtotal.", rules_of.taxes.source))  # type: ignore[union-attr]
+        what = "de referência" if reference_taxes else "informados"
+        rules.append(_rule("aliquotas", f"Impostos e alíquotas {what} na estimativa: {names}.", billing.taxes_source))
     elif rules_of.taxes and rules_of.taxes.text:
         rules.append(_rule("sem-impostos", rules_of.taxes.text, rules_of.taxes.source))
     total = subtotal + sum((t.amount for t in amounts), zero)
@@ -169,17 +180,22 @@ def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate:
     if is_waived:
         waived_amount, total = total, zero
         rules.append(_rule("abono", rules_of.waiver.text, rules_of.waiver.source))  # type: ignore[union-attr]
+        if rules_of.waiver_reading:
+            rules.append(_rule("abono-leitura", rules_of.waiver_reading.text, rules_of.waiver_reading.source))
     elif rules_of.waiver and not rules_of.waivable and rules_of.waiver.text:
         rules.append(_rule("sem-abono", rules_of.waiver.text, rules_of.waiver.source))
     payer = None if is_waived else rules_of.payer(audience)
     client = billing.client_payer
-    if payer and payer != client and rules_of.payers:
-        rules.append(_rule("repasse", rules_of.payers.text, rules_of.payers.source))
+    payer_rule = rules_of.payer_rule(audience) if payer else None
+    if payer_rule is not None:  # only the rule that speaks of this audience
+        rules.append(_rule("repasse" if payer != client else "quem-paga", payer_rule.text, payer_rule.source))
     return Quote(
         mode=mode, audience=audience, minutes_worked=worked, minutes_billed=billed, rate_per_minute=per_minute,
         subtotal=subtotal, taxes=tuple(amounts), total=total, waived=is_waived, waived_amount=waived_amount,
         payer=payer, payer_title=billing.payers.get(payer) if payer else None,
         client_pays=total if payer == client else zero, rules=tuple(rules),
+        rate_source=rate_source, payer_source=payer_rule.source if payer_rule else None,
+        taxes_source=billing.taxes_source if amounts and reference_taxes else None,
     )
 
 

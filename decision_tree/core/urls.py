@@ -30,3 +30,8 @@ def criterion(mode_id: str, criterion_id: str) -> str:
 
 def macro_page(macro_id: str) -> str:
     return f"{MACROS}{macro_id}/"
+
+
+def gap_anchor(gap_id: str) -> str:
+    """The entry of a gap (what the guideline cites and does not contain) on the "Pontos a confirmar" page."""
+    return f"lacuna-{gap_id}"

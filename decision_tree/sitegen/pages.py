@@ -107,4 +107,4 @@ def procedures_page(bundle: dict[str, Any], updated: str) -> str:
         procedures.append({**proc, "note": note})
     billed = [m["title"] for m in bundle["modes"] if bundle["billing"]["modes"][m["id"]]["billed"]["value"]]
     return render("procedures.md.j2", "material-complementar.md", title="Material complementar", hide=None, updated=updated,
-                  procedures=procedures, billed_modes=billed)
+                  procedures=procedures, billed_modes=billed, scope=bundle.get("procedures_scope"))

@@ -26,8 +26,7 @@ AREAS = {
 }
 
 
-def gap_anchor(gap_id: str) -> str:
-    return f"lacuna-{gap_id}"
+gap_anchor = urls.gap_anchor
 
 
 def _local(data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -48,7 +47,7 @@ def _billing_item(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], 
     if key == "modes":
         mode = g.modes[path[2]]
         what = item.get("text") or f"{path[-1]} = {item.get('value')}"
-        return f"{mode.title}: {what}", [(mode.title, urls.mode_page(mode.id) + "#tarifacao"), *where, ("Assistente", urls.WIZARD)]
+        return f"{mode.title} — {what}", [(mode.title, urls.mode_page(mode.id) + "#tarifacao"), *where, ("Assistente", urls.WIZARD)]
     return item.get("text", ""), where
 
 
@@ -72,6 +71,18 @@ def _entry(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: d
         area, what = "steps", item["text"]
         where = [*_check_pages(g, bundle["checks"][path[1]]["id"]), ("Assistente", urls.WIZARD),
                  ("Tabela de decisão", urls.DECISION_TABLE)]
+    elif top == "procedures_scope":
+        area, what = "readings", item["text"]
+        where = [("Material complementar", urls.PROCEDURES), *((m.title, urls.mode_page(m.id) + "#material-complementar")
+                                                                for m in g.modes.values() if m.macros)]
+    elif top == "tree" and path[-1] == "help":
+        area, what, where = "readings", item["text"], [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE)]
+    elif top == "prerequisites" and path[-1] == "order":
+        prereq = bundle["prerequisites"][path[1]]
+        modes = set(prereq["modes"]) | {c.mode for c in g.criteria.values() if prereq["id"] in c.prerequisites}
+        area, what = "readings", item["text"]
+        where = [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE),
+                 *((m.title, urls.mode_page(m.id) + "#pre-requisitos") for m in g.modes.values() if m.id in modes)]
     elif top in ("tree", "workflow") and "text" in item:
         area, what, where = "steps", item["text"], [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE)]
     else:  # any other item made local (a criterion, a title, a prefix…)

@@ -28,7 +28,7 @@ def _related(g: Guidelines, criterion_id: str) -> list[dict[str, str]]:
         if other.id in c.see_also or c.id in other.see_also:
             label = "Veja também"
         elif other.id in c.contradicts or c.id in other.contradicts:
-            label = "Não vale junto com"
+            label = "Não se aplica junto com"
         else:
             continue
         found.append({"id": other.id, "mode": other.mode, "title": other.title, "mode_title": g.modes[other.mode].title,
@@ -54,9 +54,13 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
         "mode.md.j2", page, title=mode.title, hide=None, updated=updated, search={"boost": 3},  # the criteria come first
         mode=raw, criteria=list(groups.items()), checks=checks,
         prerequisites=[
-            {"id": p.id, "title": p.title, "text": p.text, "source": p.source.to_dict()} for p in prerequisites_for(g, mode.id)
+            {"id": p.id, "title": p.title, "text": p.text, "source": p.source.to_dict(), "order": p.order.to_dict() if p.order else None,
+             # a criterion's own prerequisite: say which criterion it concerns
+             "only": [f"“{c.title}”" for c in g.criteria.values() if p.id in c.prerequisites and mode.id not in p.modes]}
+            for p in prerequisites_for(g, mode.id)
         ],
-        billing=_billing(bundle, mode.id), macro_tabs=_macro_tabs(g, mode, page),
+        billing=_billing(bundle, mode.id), macro_tabs=_macro_tabs(g, mode, page), procedures_reading=bundle.get("procedures_scope"),
+        procedure_titles=[f"“{p['title']}”" for p in bundle["procedures"]],
         all_official=all(g.macros[m].body.official for m in mode.macros),
     )
 
@@ -64,7 +68,9 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
 def _billing(bundle: dict[str, Any], mode_id: str) -> dict[str, Any]:
     b = bundle["billing"]
     rules_of = b["modes"][mode_id]
-    rules = [rules_of[k] for k in ("billed", "per_minute", "waiver", "payers") if k in rules_of and rules_of[k].get("text")]
+    rules = [rules_of[k] for k in ("billed", "per_minute", "waiver") if k in rules_of and rules_of[k].get("text")]
+    rules += [r for r in (rules_of.get("waiver", {}).get("reading"), rules_of.get("payers"), rules_of.get("payers", {}).get("otherwise"))
+              if r and r.get("text")]  # each payer rule names whom it concerns
     billed = bool(rules_of["billed"]["value"])
     settings = [rules_of[k] for k in ("minimum_minutes", "taxes") if k in rules_of and rules_of[k].get("text")]
     if billed:
@@ -87,7 +93,8 @@ def _macro_tabs(g: Guidelines, mode: Mode, page: str) -> list[dict[str, Any]]:
         payer = billing.payer(audience.id)
         if payer:
             about += " · Quem paga: " + g.billing.payers[payer]
-            if billing.payers and billing.payers.source.local:
+            rule = billing.payer_rule(audience.id)
+            if rule is None or rule.source.local:
                 about += " (não consta na diretriz)"
         tabs.append({
             "label": audience.short, "about": about,

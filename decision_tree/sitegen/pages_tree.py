@@ -41,7 +41,8 @@ def _audience_facts(g: Guidelines, e: Engine, o: Option) -> dict[str, Any]:
     payer = billing.payer(o.audience)
     payer_title = None
     if payer:
-        payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if billing.payers and billing.payers.source.local else "")
+        rule = billing.payer_rule(o.audience)  # the rule that says who pays for this audience labels the payer
+        payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if rule is None or rule.source.local else "")
     return {"audience": g.audiences[o.audience], "termo_macro": termo, "payer": payer_title}
 
 
@@ -55,6 +56,7 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
             only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
             when = f" (só quando vale o critério “{'”, “'.join(only)}”)" if only else ""
             steps.append({"text": p.title + when, "source": p.source.to_dict()})
+            steps += [p.order.to_dict()] if p.order else []  # why it comes there, when the guideline does not say
         for s in (s for s in g.workflow if s.applies_to(o.mode)):
             steps += [s.text.to_dict(), *([s.order.to_dict()] if s.order else [])]  # a step, then why it comes there
         return steps
@@ -83,7 +85,8 @@ def decision_table(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
                 **_audience_facts(g, e, o),
             })
         questions.append({
-            "id": q.id, "number": number[q.id], "text": q.question, "help": q.help, "options": options,
+            "id": q.id, "number": number[q.id], "text": q.question, "options": options,
+            "help": {"text": q.help, "source": q.help_source.to_dict() if q.help_source else {"kind": "guideline"}} if q.help else None,
             "modes": sorted({g.outcomes[r].mode for r in e.outcomes_from(q.id)}),
             "from": sorted(f"{a}.{b}" for a, b in e.options_before(q.id)),
         })
@@ -132,7 +135,7 @@ def mermaid_source(g: Guidelines) -> str:
     for q in order:
         lines.append(f'    {ids[q.id]}("{mermaid_label(q.question)}")')
     for o in g.outcomes.values():
-        lines.append(f'    {ids[o.id]}(["{mermaid_label(g.modes[o.mode].title + ": " + o.summary.text)}"])')
+        lines.append(f'    {ids[o.id]}(["{mermaid_label(g.modes[o.mode].title + " — " + o.summary.text)}"])')
         lines.append(f"    class {ids[o.id]} {classes[o.mode]}")
     for q in order:
         for o in q.options:

@@ -137,6 +137,8 @@ def check_references(ctx: Ctx) -> None:
         ctx.ref("mode", o, "mode", "mode")
         if "pending_check" in o:
             ctx.ref("check", o, "pending_check", "pending_check")
+        if "finding" in o:
+            ctx.ref("check", o["finding"], "check", "finding check")
 
 
 BILLED_KEYS = ("minimum_minutes", "taxes", "waiver", "payers")
@@ -187,6 +189,7 @@ def _check_minimum(ctx: Ctx, rules: Any, max_minutes: int) -> None:
 
 
 def _check_payers(ctx: Ctx, mode: str, payers: Any, known_payers: dict[str, str]) -> None:
+    ctx.refs("audience", payers.get("audiences", []), "audience")
     for audience, payer in payers["value"].items():
         if audience not in ctx.ids["audience"]:
             ctx.add(line_of(payers["value"], audience), f"audience '{audience}' is unknown (known: {', '.join(ctx.ids['audience'])})",

@@ -108,8 +108,12 @@ function mountCalculator(app) {
     }
   }
 
-  function row(label, value, attrs = {}) {
-    return [el("dt", { text: label }), el("dd", { ...attrs, text: value })];
+  // A row of the estimate; `source` labels a value the guideline does not give ("Não consta na diretriz").
+  function row(label, value, attrs = {}, source = null) {
+    const b = badge(source, app);
+    if (!b) return [el("dt", { text: label }), el("dd", { ...attrs, text: value })];
+    const { class: cls, ...rest } = attrs;
+    return [el("dt", { text: label }), el("dd", { class: cls }, el("span", { ...rest, text: value }), " ", b)];
   }
 
   const optionText = (name, value) => field(name).querySelector(`option[value="${CSS.escape(value)}"]`);
@@ -120,12 +124,12 @@ function mountCalculator(app) {
       row("Quem solicita", optionText("audience", q.audience).dataset.title),
       row("Minutos trabalhados", number.format(q.minutes_worked), { "data-role": "minutes-worked" }),
       row("Minutos cobrados", number.format(q.minutes_billed), { "data-role": "minutes-billed" }),
-      row("Valor por minuto", rateMoney.format(q.rate_per_minute), { "data-role": "rate" }),
+      row("Valor por minuto", rateMoney.format(q.rate_per_minute), { "data-role": "rate" }, q.rate_source),
       row("Subtotal", money.format(q.subtotal), { "data-role": "subtotal" }),
-      ...q.taxes.map((t) => row(`${t.name} (${percent.format(t.rate)})`, money.format(t.amount), { "data-tax": t.name })),
+      ...q.taxes.map((t) => row(`${t.name} (${percent.format(t.rate)})`, money.format(t.amount), { "data-tax": t.name }, q.taxes_source)),
       q.waived && row("Valor abonado", money.format(q.waived_amount), { "data-role": "waived-amount" }),
       row("Total", money.format(q.total), { "data-role": "total", class: "dt-total" }),
-      row("Quem paga", q.waived ? "Ninguém: custo abonado" : q.payer_title ?? "Ninguém: atendimento sem custo", { "data-role": "payer" }),
+      row("Quem paga", q.waived ? "Ninguém (custo abonado)" : q.payer_title ?? "Ninguém (atendimento sem custo)", { "data-role": "payer" }, q.payer_source),
       row("O cliente paga", money.format(q.client_pays), { "data-role": "client-pays", class: "dt-total" }),
     ];
     body.replaceChildren(
@@ -136,7 +140,12 @@ function mountCalculator(app) {
         return el("li", { "data-rule": r.id }, r.text, b ? " " : null, b);
       })),
     );
-    const lines = [...body.querySelectorAll("dt")].map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`);
+    // The copied estimate says what the page says: a value with a label is followed by "(não consta na diretriz)".
+    const lines = [...body.querySelectorAll("dt")].map((dt) => {
+      const dd = dt.nextElementSibling;
+      const value = dd.querySelector(".kb-local") ? dd.firstElementChild.textContent : dd.textContent;
+      return `${dt.textContent}: ${value}${dd.querySelector(".kb-local") ? " (não consta na diretriz)" : ""}`;
+    });
     const local = (r) => (r.source.kind === "local" ? " (não consta na diretriz)" : "");
     lastText = [
       "Estimativa de custo (valores de referência; o valor efetivo é o do Termo de Aceite)",

@@ -163,16 +163,26 @@ function mountWizard(app) {
     role("question-text", form).textContent = q.text;
     form.querySelector(".dt-number").textContent = `Pergunta ${q.number}`;
     const help = role("help", form);
-    help.textContent = q.help || "";
+    help.replaceChildren(q.help || "", ...(q.help ? labelled(q.help_source) : []));
     help.hidden = !q.help;
     role("options", form).replaceChildren(...q.options.map((o) => option(o, "resposta", q.selected)));
     form.querySelector('[data-action="back"]').disabled = !canGoBack;
   }
 
+  // A label in bold, then its text: "Quando usar. Na Consultoria…" (no capital after a colon).
+  const lead = (tag, title, item, attrs = {}) => el(tag, attrs, el("strong", { text: `${title}. ` }), item.text, ...labelled(item.source));
+
   function macro(m, waitingFor) {
-    // html is Markdown rendered and sanitized at build time (build/macro_text.py).
-    const body = el("div", { class: "dt-macro-body" });
-    body.innerHTML = m.html;
+    // Before the marks it waits for, the engine sends no body (m.html is null): the Termo is named, not shown.
+    let text;
+    if (m.ready) {
+      // html is Markdown rendered and sanitized at build time (build/macro_text.py).
+      const body = el("div", { class: "dt-macro-body" });
+      body.innerHTML = m.html;
+      text = el("details", { class: "dt-macro-text" }, el("summary", { text: "Ver o texto da macro" }), body);
+    } else {
+      text = el("p", { class: "dt-hint", "data-role": "macro-waiting", text: `O texto desta macro aparece depois de: ${waitingFor}.` });
+    }
     const status = m.official
       ? el("p", { class: "dt-hint", text: "Texto oficial, importado do Zendesk." })
       : el(
@@ -189,15 +199,14 @@ function mountWizard(app) {
       "article",
       { class: "dt-macro", "data-macro": m.id },
       el("h4", { text: m.title }),
-      sourced("p", { text: `Quando usar: ${m.when.text}`, source: m.when.source }, { class: "dt-hint" }),
+      lead("p", "Quando usar", m.when, { class: "dt-hint" }),
       status,
-      el("details", { class: "dt-macro-text" }, el("summary", { text: "Ver o texto da macro" }), body),
+      text,
       el(
         "div",
         { class: "dt-actions" },
         copy,
-        !m.ready && el("span", { class: "dt-hint", "data-role": "copy-blocked", text: `Disponível depois de: ${waitingFor}.` }),
-        el("a", { href: siteURL(m.url), text: "Ver na página da macro" }),
+        m.ready && el("a", { href: siteURL(m.url), text: "Ver na página da macro" }),
       ),
     );
   }
@@ -243,8 +252,14 @@ function mountWizard(app) {
           "div",
           { class: "dt-pending", "data-role": "pending" },
           el("p", {}, el("strong", { text: `Verificação pendente: ${r.pending_check.title}. ` }), r.pending_check.pending),
-          sourced("p", { text: `O que fazer: ${r.pending_check.next_step.text}`, source: r.pending_check.next_step.source }),
-          r.pending_check.gap && el("p", { class: "dt-hint", text: `Atenção: ${r.pending_check.gap.text}` }),
+          lead("p", "O que fazer", r.pending_check.next_step),
+          r.pending_check.gap && lead("p", "Atenção", r.pending_check.gap, { class: "dt-hint" }),
+        ),
+      r.finding &&
+        el(
+          "div",
+          { class: "dt-pending", "data-role": "finding" },
+          lead("p", `Verificação feita: ${r.finding.title}`, r.finding),
         ),
       r.criteria.length > 0 &&
         section(

@@ -141,7 +141,7 @@ async function boot() {
       if (snapshot.pyodide !== version) throw new Error(`feito para o Pyodide ${snapshot.pyodide}, carregado o ${version}`);
       if (snapshot.lock_sha256 !== hex(await crypto.subtle.digest("SHA-256", lock))) throw new Error("feito para outro pyodide-lock.json");
       const bytes = await memory;
-      self.postMessage({ type: "progress", text: "Restaurando o assistente…" });
+      self.postMessage({ type: "progress", text: "Restaurando as regras da diretriz…" });
       restored = await restore(loadPyodide, options, snapshot, bytes, compiled);
       handle = restored.handle;
       start.mode = "snapshot";
