@@ -9,6 +9,12 @@ through the real page.
 Each answer is (question id, option id): the test checks that the wizard asks
 exactly that question at that point, so a persona also proves that nobody is
 asked something that does not apply to them.
+
+Where two answers are close (saved records appear in both consultancies), a
+persona also says how a new analyst tells them apart by the labels alone:
+`reads` holds, for an answer, the words of its label that are true for the
+situation, and `rejects` the words of the neighbouring label that are false
+for it. tests/test_personas.py checks that the labels still say so.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ class Persona:
     mode: str
     criteria: tuple[str, ...]  # the criteria the outcome must cite (it may cite more)
     macro: str | None  # the Termo (or None in Suporte Padrão)
+    outcome: str | None = None  # the outcome, when the mode alone does not say it
+    reads: tuple[tuple[str, str, str], ...] = ()  # (question, option, words of its label true for the situation)
+    rejects: tuple[tuple[str, str, str], ...] = ()  # (question, option, words of its label false for the situation)
 
 
 PERSONAS = (
@@ -51,6 +60,16 @@ PERSONAS = (
             ("q-simulacao", "reproduz"),  # the Suporte reproduces it in the standard environment
         ),
         "suporte-padrao", ("sp-inconsistencia-produto",), None,
+    ),
+    Persona(
+        "ambiente-desatualizado-atualizavel",
+        "O relatório de comissões sai em branco. O Suporte confere as atualizações: o ambiente do cliente está "
+        "algumas releases atrás, e ele pode atualizar (há pacote para a release dele).",
+        (
+            ("q-situacao", "ocorrencia"),  # an error in a routine in use
+            ("q-atualizacoes", "nao"),  # checked: outdated, and the client can update it
+        ),
+        "suporte-padrao", (), None, outcome="out-sp-desatualizado",
     ),
     # -- Consultoria do Módulo -----------------------------------------------------------
     Persona(
@@ -212,5 +231,38 @@ PERSONAS = (
             ("q-publico-telefonica", "cliente-final"),
         ),
         "consultoria-telefonica", ("telefonica-registros-gravados",), "telefonica-termo",
+        reads=(("q-situacao", "mapear-registros", "deseja mapear as particularidades de registros já gravados"),),
+    ),
+    Persona(
+        "cliente-quer-mapear-registros",
+        "Uma cliente final conta que os pedidos importados no ano passado se comportam de um jeito diferente dos "
+        "novos; nada dá erro, mas ela quer saber o que esses registros gravados têm de particular antes de "
+        "reprocessá-los.",
+        (
+            ("q-situacao", "mapear-registros"),  # she wants the saved records mapped, no error to fix
+            ("q-publico-telefonica", "cliente-final"),
+        ),
+        "consultoria-telefonica", ("telefonica-registros-gravados",), "telefonica-termo",
+        reads=(("q-situacao", "mapear-registros", "não pede a correção de um erro"),
+               ("q-situacao", "mapear-registros", "deseja mapear")),
+        rejects=(("q-situacao", "ocorrencia", "ocorrência a analisar"),),
+    ),
+    Persona(
+        "cliente-erro-com-registro-gravado",
+        "Um cliente final relata que a baixa de um título específico, já gravado, dá erro; com títulos novos, não. "
+        "O ambiente está atualizado e os parâmetros foram validados; o Suporte analisou o cadastro do título e não "
+        "achou o que ele tem de particular. O cliente quer o erro corrigido, não um mapeamento.",
+        (
+            ("q-situacao", "ocorrencia"),  # an error to analyse, even though only with a saved record
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "registros-gravados"),  # only with the saved record, never with a new one
+            ("q-registros", "inconsistencia"),  # a possible inconsistency; the Suporte did not find the particularity
+            ("q-publico-modulo", "cliente-final"),
+        ),
+        "consultoria-modulo", ("modulo-cadastro-gravado",), MODULO_TERMO["cliente-final"],
+        reads=(("q-situacao", "ocorrencia", "ocorrência a analisar"),
+               ("q-situacao", "ocorrencia", "só acontece com determinado registro já gravado")),
+        rejects=(("q-situacao", "mapear-registros", "não pede a correção de um erro"),),
     ),
 )

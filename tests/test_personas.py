@@ -44,6 +44,38 @@ def test_each_persona_reaches_the_guidelines_mode_by_truthful_answers(persona: P
     cited = [c["id"] for c in r["criteria"]]
     assert set(persona.criteria) <= set(cited), (persona.name, cited)
     assert termo_of(r) == persona.macro
+    if persona.outcome:
+        assert r["outcome"] == persona.outcome
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p.reads or p.rejects], ids=lambda p: p.name)
+def test_close_answers_are_told_apart_by_their_labels_alone(persona: Persona) -> None:
+    """Issue 20, item 3: a client with an error only on a saved record could honestly pick "mapear" and land in
+    the Telefônica (100% billed). Each persona's chosen label says what is true for it, the neighbour's what is not."""
+    labels = {(q.id, o.id): o.label.casefold() for q in E.g.questions.values() for o in q.options}
+    chosen = set(persona.answers)
+    for question, option, words in persona.reads:
+        assert (question, option) in chosen, (persona.name, option)
+        assert words.casefold() in labels[question, option], (persona.name, labels[question, option])
+    for question, option, words in persona.rejects:
+        assert (question, option) not in chosen
+        assert words.casefold() in labels[question, option], (persona.name, labels[question, option])
+        other = next(o for q, o in persona.answers if q == question)
+        assert words.casefold() not in labels[question, other], (persona.name, "both labels say", words)
+
+
+def test_an_outdated_environment_that_can_be_updated_says_what_was_found() -> None:
+    """Issue 20, item 1: after "Não, e o cliente pode atualizá-lo…" the note said the check was pending."""
+    persona = next(p for p in PERSONAS if p.name == "ambiente-desatualizado-atualizavel")
+    r = E.recommend(walk(persona))
+    note = r["ticket_note"]
+    assert r["pending_check"] is None and "pendente" not in note.casefold()
+    assert r["finding"]["id"] == "atualizacoes" and r["finding"]["text"] in note
+    assert "desatualizado" in note and "patch de correção" in note  # what was found, and what to do
+    assert any("Orientar o cliente a atualizar" in s["text"] for s in r["next_steps"])
+    not_checked = E.recommend(E.answer(E.answer(E.start(), "ocorrencia"), "nao-verificado"))
+    assert not_checked["pending_check"]["id"] == "atualizacoes" and not_checked["finding"] is None
+    assert "Verificação pendente" in not_checked["ticket_note"] and "Verificação feita" not in not_checked["ticket_note"]
 
 
 def test_every_criterion_of_the_guideline_has_a_persona() -> None:
