@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from decision_tree.sources.files import UnsafeFile, check_file
+
 
 class SourceError(Exception):
     """One or more problems in the sources, each already `path:line: message`."""
@@ -146,10 +148,15 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path, display: str) -> Any:
-    """Parse one YAML file; a syntax error becomes `display:line: ...`."""
+def load_yaml(path: Path, display: str, root: Path | None = None) -> Any:
+    """Parse one YAML file; a syntax error becomes `display:line: ...`. With `root`, the file must be a
+    regular file of that repository (files.check_file) before a byte of it is read."""
     try:
+        if root is not None:
+            check_file(root, path)
         text = path.read_text(encoding="utf-8")
+    except UnsafeFile as exc:
+        raise SourceError([str(exc)]) from None
     except UnicodeDecodeError as exc:
         raise SourceError([f"{display}:1: the file is not UTF-8 ({exc.reason}); save it as UTF-8"]) from None
     try:
@@ -217,21 +224,25 @@ def read_sources(root: Path) -> Sources:
     guidelines: Any = None
     display = GUIDELINES.as_posix()
     try:
-        guidelines = load_yaml(root / GUIDELINES, display)
+        guidelines = load_yaml(root / GUIDELINES, display, root)
     except FileNotFoundError:
         errors.append(f"{display}:1: file not found; create it (see README.md)")
     except SourceError as exc:
         errors.extend(exc.messages)
     sources = Sources(root=root, guidelines_path=display, guidelines=guidelines)
     try:
-        sources.guideline_text = (root / GUIDELINE_TEXT).read_text(encoding="utf-8")
+        sources.guideline_text = check_file(root, root / GUIDELINE_TEXT).read_text(encoding="utf-8")
+    except UnsafeFile as exc:
+        errors.append(str(exc))
     except (FileNotFoundError, UnicodeDecodeError):
         errors.append(f"{GUIDELINE_TEXT.as_posix()}:1: the original guideline is missing or not UTF-8; "
                       "restore it (quoted passages are checked against it)")
     for path in sorted((root / MACROS_DIR).glob("*.yml")):
         shown = (MACROS_DIR / path.name).as_posix()
         try:
-            sources.macros[shown] = (shown, load_yaml(path, shown))
+            sources.macros[shown] = (shown, load_yaml(path, shown, root))
+        except FileNotFoundError:
+            errors.append(f"{shown}:1: the file disappeared while it was read; run the command again")
         except SourceError as exc:
             errors.extend(exc.messages)
     if errors:
