@@ -87,6 +87,9 @@ CASES += [
     # One 40,000-character text (within the limit) aliased three times: past the 100,000 characters aliases may add.
     Hostile("alias-string-bomb", "\n  a: &s " + "y" * 40_000 + "\n  b: [*s, *s, *s]", "expand to more than 100,000 characters",
             line=2),
+    Hostile("picture-source-srcset", f"'<picture><source srcset={TRACKER}></picture>'", "the text has an image ('<picture>"),
+    Hostile("video-poster", f"'Veja <video poster={TRACKER}></video>'", "the text has an image ('<video poster="),
+    Hostile("input-image", f"'<input type=image src={TRACKER}>'", "the text has an image ('<input type=image"),
     Hostile("integer-over-4300-digits", "1" * 5000, "this number has 5,000 digits, more than the 100"),
 ]
 FAST = ["alias-bomb", "escape-clears-the-screen", "alias-string-bomb", "esc", "deep-flow-lists", "deep-block", "image-in-a-macro"]
