@@ -207,3 +207,19 @@ def test_validate_refuses_unsafe_source_files_with_file_and_line(name: str, tmp_
     assert "Traceback" not in result.stderr, result.stderr
     assert f"{shown}:1: " in result.stderr and why in result.stderr, result.stderr
     assert "root:" not in result.stderr  # not a character of /etc/passwd (it used to print its first 60)
+
+
+def test_the_default_site_src_of_an_older_build_docs_is_taken_over_once(repo: Path, tmp_path: Path) -> None:
+    # An older build-docs kept no manifest: its site-src/ (it has assets/pyodide/engine.json) is adopted, stale files
+    # removed; the same folder given as any other --out is refused.
+    legacy = repo / "site-src"
+    (legacy / "assets" / "pyodide" / "snapshot-0123456789abcdef").mkdir(parents=True)
+    (legacy / "assets" / "pyodide" / "engine.json").write_text("{}\n", encoding="utf-8")
+    (legacy / "assets" / "pyodide" / "snapshot-0123456789abcdef" / "0.gz").write_bytes(b"old")
+    other = tmp_path / "other"
+    shutil.copytree(legacy, other)
+    refused(build(repo, "--out", str(other)), "não tem a lista de arquivos do build-docs")
+    result = build(repo)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (legacy / "assets" / "pyodide" / "snapshot-0123456789abcdef").exists()
+    assert (legacy / MANIFEST).is_file()

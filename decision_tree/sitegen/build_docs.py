@@ -145,7 +145,10 @@ def check_out(root: Path, out: Path) -> None:
                          "Escolha outra pasta, por exemplo site-src/.")
 
 
-def write(out: Path, files: dict[str, Content]) -> list[str]:
+LEGACY_MARK = "assets/pyodide/engine.json"  # only build-docs writes it: a site-src/ of a build-docs without manifests
+
+
+def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -> list[str]:
     """Make `out` hold exactly `files`; return the paths written or removed.
 
     Only what build-docs itself wrote in `out` (listed in `out/.build-docs.json`) is ever removed or replaced:
@@ -156,6 +159,8 @@ def write(out: Path, files: dict[str, Content]) -> list[str]:
         raise BuildError(f"--out {out}: existe e não é uma pasta; escolha uma pasta nova ou feita pelo build-docs.")
     ours = _manifest(out) if out.is_dir() else set()
     present = _present(out) if out.is_dir() else set()
+    if ours is None and adopt_legacy and (out / LEGACY_MARK).is_file():
+        ours = present  # the default site-src/ written by a build-docs that kept no manifest yet: all its own
     foreign = sorted(present - (ours or set()) - set(files))  # a file of the name the build writes is taken over
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" e mais {len(foreign) - 3}" if len(foreign) > 3 else "")
@@ -213,10 +218,11 @@ def _remove_empty_dirs(out: Path) -> None:
 
 def build_docs(root: Path, out: Path | None = None) -> list[str]:
     """Check the sources, then write the site's sources under `out` (default `root/site-src`)."""
-    out = out or root / OUT
+    default = root / OUT
+    out = out or default
     check_out(root, out)
     files = site_files(root)  # raises before anything is written
-    return write(out, files)
+    return write(out, files, adopt_legacy=out.resolve() == default.resolve())
 
 
 def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
