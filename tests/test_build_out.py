@@ -223,3 +223,11 @@ def test_the_default_site_src_of_an_older_build_docs_is_taken_over_once(repo: Pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert not (legacy / "assets" / "pyodide" / "snapshot-0123456789abcdef").exists()
     assert (legacy / MANIFEST).is_file()
+
+
+def test_docs_itself_a_link_out_of_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "fora"
+    shutil.move(repo / "docs", elsewhere)
+    (repo / "docs").symlink_to(elsewhere)
+    refused(build(repo, "--out", str(tmp_path / "out")), "docs:1: is a symbolic link to a folder outside the repository")
+    assert not (tmp_path / "out").exists()

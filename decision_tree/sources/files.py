@@ -62,6 +62,8 @@ def tree_files(root: Path, folder: Path) -> list[Path]:
     found: list[Path] = []
     seen: set[Path] = set()
     problems: list[str] = []
+    if folder.is_symlink():
+        check_dir_link(root, folder)  # the folder itself may be a link too
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         here = Path(dirpath)
         real = here.resolve()
