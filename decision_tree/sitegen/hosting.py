@@ -177,8 +177,10 @@ class Hosting:
         return {**self.security_headers, "Cache-Control": cache_rule(path).value}
 
     def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = SERVER_NAME, root: str = SITE_ROOT,
-              certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY) -> str:
-        """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version."""
+              certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY, default_server: bool = True) -> str:
+        """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version; with
+        `default_server`, also the server that refuses every other Host name on that address (an nginx may have
+        one per address: a second site file on the same address passes False)."""
         http2 = version >= HTTP2_ON
         rules = "".join(f'    "~{rule.pattern}" "{rule.value}";\n' for rule in CACHE_RULES)
         width = max(map(len, TYPES.values()))
@@ -209,7 +211,7 @@ class Hosting:
             f"{headers}"
             "    add_header Cache-Control $diretrizes_cache_control always;\n"
             "}\n"
-            + self.default_server(listen, certificate, certificate_key)
+            + (self.default_server(listen, certificate, certificate_key) if default_server else "")
         )
 
     @staticmethod
