@@ -29,7 +29,8 @@ find_python() {
 stamp=".venv/.installed-$(cat pyproject.toml requirements/dev.txt | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" ]]; then
   if [[ ! -x .venv/bin/python ]]; then
-    "$(find_python)" -m venv .venv
+    python=$(find_python) || exit 1  # its message is enough: never run "" as a command
+    "$python" -m venv .venv
   fi
   echo "setup: installing Python packages into .venv"
   pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)

@@ -74,7 +74,25 @@ CASES = [
     Hostile("image-in-a-macro", f"\n  format: markdown\n  source: {{local: x, owner: gestao-diretriz}}\n  text: |\n    Olá ![]({TRACKER})",
             "the text has an image ('![](https://tracker.invalid", line=3, file=MACRO, key="body"),
 ]
-FAST = ["alias-bomb", "esc", "deep-flow-lists", "deep-block", "image-in-a-macro"]
+# Issue 21: what the YAML reader lets through must still be refused once loaded (item 3), sizes (item 6), numbers (item 12).
+CASES += [
+    Hostile("escape-clears-the-screen", r'"\e[2J Homogeneização"', "the character U+001B (a control character)"),
+    Hostile("escape-nul", r'"Homogeneização\x00"', "the character U+0000 (a control character)"),
+    Hostile("escape-bell", r'"Homogeneização\a"', "the character U+0007 (a control character)"),
+    Hostile("escape-bidi-override", r'"Termo \u202E ovitarepo"', "U+202E (RIGHT-TO-LEFT OVERRIDE, an invisible control)"),
+    Hostile("raw-bidi-override", "Termo \u202e ovitarepo", "U+202E (RIGHT-TO-LEFT OVERRIDE, an invisible control)"),
+    Hostile("escape-in-a-key", '{"t\\x1bitulo": x}', "the character U+001B"),
+    Hostile("escape-in-a-macro", r'"Termo \e[31m"', "the character U+001B", file=MACRO),
+    Hostile("string-too-long", "x" * 60_000, "this text has 60,000 characters, more than the 50,000"),
+    # One 40,000-character text (within the limit) aliased three times: past the 100,000 characters aliases may add.
+    Hostile("alias-string-bomb", "\n  a: &s " + "y" * 40_000 + "\n  b: [*s, *s, *s]", "expand to more than 100,000 characters",
+            line=2),
+    Hostile("picture-source-srcset", f"'<picture><source srcset={TRACKER}></picture>'", "the text has an image ('<picture>"),
+    Hostile("video-poster", f"'Veja <video poster={TRACKER}></video>'", "the text has an image ('<video poster="),
+    Hostile("input-image", f"'<input type=image src={TRACKER}>'", "the text has an image ('<input type=image"),
+    Hostile("integer-over-4300-digits", "1" * 5000, "this number has 5,000 digits, more than the 100"),
+]
+FAST = ["alias-bomb", "escape-clears-the-screen", "alias-string-bomb", "esc", "deep-flow-lists", "deep-block", "image-in-a-macro"]
 
 
 def copy_sources(dest: Path, files: tuple[str, ...] = ("decision_tree/guidelines.yml", "decision_tree/diretriz.txt", "macros")) -> Path:
@@ -131,6 +149,18 @@ def test_aliases_within_the_budget_are_still_fine(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     assert any(line.lstrip().split(": ")[-1].startswith("*") for line in lines)
     assert messages(tmp_path) == []
+
+
+@pytest.mark.parametrize("separators", ["\x85", "\u2028", "\u2029", "\x85 \u2028 \u2029"], ids=["nel", "ls", "ps", "all"])
+def test_line_numbers_count_lines_as_editors_do(separators: str, tmp_path: Path) -> None:
+    # YAML also breaks lines at NEL, U+2028 and U+2029; editors do not: the line must be the editor's.
+    root = copy_sources(tmp_path)
+    path = root / GUIDELINES
+    comments = "".join(f"# separador no fim da linha: {c}\n" for c in separators.split())
+    path.write_text(comments + path.read_text(encoding="utf-8"), encoding="utf-8")
+    line = plant(root, Hostile("esc", r'"\e[2J"', ""))
+    found = messages(root)
+    assert any(m.startswith(f"{GUIDELINES}:{line}: ") and "U+001B" in m for m in found), (line, found)
 
 
 def test_the_committed_sources_have_no_image_and_links_are_not_images(tmp_path: Path) -> None:

@@ -66,8 +66,9 @@ def test_the_page_shows_the_file_nginx_runs_with_only_the_host_values_changed(ng
         hosting.CERTIFICATE_KEY: str(nginx.certificate.key),
         hosting.CERTIFICATE: str(nginx.certificate.cert),
     }
+    twice = {"listen 443 ", hosting.CERTIFICATE_KEY, hosting.CERTIFICATE}  # the site's server and the default server
     for old, new in host_values.items():
-        assert shown.count(old) == 1, old
+        assert shown.count(old) == (2 if old in twice else 1), old
         shown = shown.replace(old, new)
     assert nginx.site_conf.read_text() == shown
 
@@ -193,3 +194,26 @@ def test_the_python_stand_in_sends_what_nginx_sends(nginx: LocalNginx, site_dir:
     _, real, _ = get(nginx, path)
     for name in ("content-type", "cache-control", *(n.lower() for n in published().security_headers)):
         assert python[name] == real[name], name
+
+
+# -- issue 21, item 13: HSTS, no version, no other Host name ---------------------------------------
+
+
+def test_nginx_sends_hsts_and_never_its_version(nginx: LocalNginx) -> None:
+    for path, method in (("", "GET"), ("nao-existe/", "GET"), ("", "POST")):  # a POST: nginx's own 405 page
+        status, headers, body = get(nginx, path, method)
+        assert headers["strict-transport-security"] == "max-age=31536000", (path, headers)
+        assert headers.get("server") == "nginx", headers  # `server_tokens off`: no version
+        assert b"nginx/" not in body
+
+
+def test_an_unknown_host_name_gets_no_answer(nginx: LocalNginx) -> None:
+    conn = http.client.HTTPSConnection("127.0.0.1", nginx.port, context=nginx.certificate.ssl_context(), timeout=30)
+    try:
+        conn.request("GET", "/", headers={"Host": "atacante.exemplo"})
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            conn.getresponse()
+    finally:
+        conn.close()
+    status, _headers, _body = get(nginx, "")  # the site's own name still answers
+    assert status == 200

@@ -80,7 +80,7 @@ def test_the_manifest_lists_the_snapshot_for_this_lock(root: Path, assets: dict[
     _, lock = engine_files(bundle(), root)
     assert snap["pyodide"] == pyodide_version(NPM)
     assert snap["lock_sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
-    folder = f"snapshot-{snap['key']}/"
+    folder = f"snapshot-{snap['published']}/"
     assert assets["assets/pyodide/" + snap["stdlib_placeholder"]] == EMPTY_ZIP and snap["stdlib_placeholder"].startswith(folder)
     published = {p for p in assets if p.startswith("assets/pyodide/" + folder)}
     assert published == {"assets/pyodide/" + s["file"] for s in snap["slices"]} | {"assets/pyodide/" + snap["stdlib_placeholder"]}

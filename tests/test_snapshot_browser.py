@@ -123,6 +123,10 @@ def another_pyodide(manifest: dict) -> None:
     manifest["snapshot"]["pyodide"] = "0.26.0"
 
 
+def no_integrity(manifest: dict) -> None:
+    manifest["snapshot"]["slices"][0]["integrity"] = ""
+
+
 @pytest.mark.parametrize(
     ("url", "handler", "reason"),
     [
@@ -131,8 +135,9 @@ def another_pyodide(manifest: dict) -> None:
         ("**/assets/pyodide/snapshot-*/*.gz", corrupt, "fetch"),  # the sha256 (integrity) of the slice does not match
         ("**/assets/pyodide/engine.json", manifest_route(another_lock), "feito para outro pyodide-lock.json"),
         ("**/assets/pyodide/engine.json", manifest_route(another_pyodide), "feito para o Pyodide 0.26.0"),
+        ("**/assets/pyodide/engine.json", manifest_route(no_integrity), "sem sha256"),
     ],
-    ids=["missing", "corrupted", "stale-lock", "other-pyodide"],
+    ids=["missing", "corrupted", "stale-lock", "other-pyodide", "empty-integrity"],
 )
 def test_an_unusable_snapshot_falls_back_to_the_normal_start(context: BrowserContext, url: str, handler, reason: str) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()

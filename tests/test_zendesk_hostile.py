@@ -240,3 +240,52 @@ def test_an_update_answered_for_another_macro_is_refused(server):
 def test_a_subdomain_must_be_exactly_a_subdomain(subdomain):
     with pytest.raises(ZendeskError, match="subdomínio inválido"):
         base_url_for(subdomain)
+
+
+# ------------------------------------------------------------- issue 21: gateways (item 10) and bounds (item 11)
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_error_on_a_write_says_the_outcome_is_unknown_and_how_to_check(server, status):
+    server.faults.append(Fault("status", status, methods=("POST",)))
+    with pytest.raises(ZendeskError) as info:
+        run_sync(server, dry_run=False)
+    message = str(info.value)
+    assert f"HTTP {status}" in message and "o resultado é desconhecido" in message, message
+    assert "Confira a macro no Zendesk" in message and "--dry-run" in message, message
+    assert "0 de 6 mudanças já aplicadas; o resultado da criação" in message, message
+
+
+def test_a_gateway_error_on_a_read_is_just_an_error(server):
+    server.faults.append(Fault("status", 503, methods=("GET",)))
+    with pytest.raises(ZendeskError, match=r"erro no servidor do Zendesk \(HTTP 503 em GET") as info:
+        run_sync(server, dry_run=True)
+    assert "desconhecido" not in str(info.value)
+
+
+def test_retry_after_waits_are_capped_for_the_whole_command(server, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(zclient.time, "sleep", slept.append)
+    server.queued.extend([(429, {"Retry-After": "600"})] * 40)  # each wait allowed alone; together, an hour and more
+    with pytest.raises(ZendeskError, match=r"passariam de 900 s neste comando"):
+        run_sync(server, dry_run=True)
+    assert sum(slept) <= zclient.MAX_TOTAL_WAIT
+
+
+def test_one_deadline_for_the_whole_command(server, monkeypatch):
+    monkeypatch.setattr(zclient, "TOTAL_DEADLINE", 1.0)
+    server.endless_pages = 20
+    for _ in range(20):
+        server.faults.append(Fault("delay", seconds=0.3, methods=("GET",)))  # each page well within its own limits
+    started = time.monotonic()
+    with pytest.raises(ZendeskError, match=r"passaria de 1 s de conversa com o Zendesk"):
+        run_sync(server, dry_run=True)
+    assert time.monotonic() - started < 3
+
+
+def test_the_answers_of_one_command_have_a_total_size_limit(server, monkeypatch):
+    monkeypatch.setattr(zclient, "MAX_TOTAL_BYTES", 5_000)
+    server.endless_pages = 200
+    with pytest.raises(ZendeskError, match=r"passaram de 5,000 bytes neste comando"):
+        run_sync(server, dry_run=True)
+    assert len(server.requests) < 200

@@ -13,6 +13,7 @@ from zendesk_fake import EMAIL, ROOT, TOKEN, FakeZendesk, load_macros, run_sync,
 
 from decision_tree import zendesk
 from decision_tree.cli import zendesk as zendesk_cli
+from decision_tree.sources.loader import clean_text, forbidden_character
 from decision_tree.zendesk import ZendeskError, import_zendesk
 from decision_tree.zendesk.importer import repository_problems
 from decision_tree.zendesk.yaml_edit import parse
@@ -208,8 +209,26 @@ def test_any_official_text_is_written_so_it_reads_back_verbatim(server, root, te
         assert "o texto do comentário não é um texto não vazio" in out
         return
     data = parse((root / "macros" / f"{macro['id']}.yml").read_text(encoding="utf-8"))
-    assert data["body"]["text"] == text and data["zendesk"]["description"] == "d: com \"aspas\"\n e quebra"
+    # Verbatim, except what a source may never hold (control characters, invisible direction and line
+    # separators: issue 21 item 3), which the import removes; CRLF becomes LF.
+    assert data["body"]["text"] == clean_text(text) and data["zendesk"]["description"] == "d: com \"aspas\"\n e quebra"
+    assert forbidden_character(data["body"]["text"]) is None
     assert "\x1b" not in out and "\x01" not in out  # the diff printed escaped
+
+
+def test_control_characters_from_zendesk_are_removed_and_a_huge_body_is_not_imported(server, root):
+    first, second = load_macros(root)[:2]
+    server.add({"title": first["title"], "description": "limpa\x1b[2J\u202e", "actions": [
+        {"field": "comment_value", "value": "Olá\x1b[2J\x07 cliente\u202e, \x00fim"}, {"field": "comment_mode_is_public", "value": True},
+        {"field": "current_tags", "value": "a_b"}, {"field": "status", "value": "open"}]})
+    server.add({"title": second["title"], "description": "", "actions": [
+        {"field": "comment_value", "value": "x" * 12_000_000}, {"field": "comment_mode_is_public", "value": True},
+        {"field": "current_tags", "value": "a_b"}, {"field": "status", "value": "open"}]})
+    plan, out = run_import(server, root, dry_run=False)
+    data = parse((root / "macros" / f"{first['id']}.yml").read_text(encoding="utf-8"))
+    assert data["body"]["text"] == "Olá cliente, fim" and data["zendesk"]["description"] == "limpa"
+    assert "mais que os 50.000" in out or "mais que os 50,000" in out, out
+    assert "x" * 100 not in (root / "macros" / f"{second['id']}.yml").read_text(encoding="utf-8")
 
 
 def test_import_cli(server, root, monkeypatch, capsys):

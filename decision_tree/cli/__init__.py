@@ -9,6 +9,7 @@ stderr for bad input or broken sources.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,7 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe (`quote … | head`) is seen here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say to it. Quiet, as any Unix tool: exit 141 (SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except (CliError, StateError) as exc:
         print(f"erro: {exc}", file=sys.stderr)
         return 2

@@ -123,6 +123,8 @@ def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
         )
     except QuoteError as exc:
         errors = {**exc.errors, **errors}
+    if "audience" in req and req["audience"] is None:  # like "waived": null, refused (never the first audience)
+        errors["audience"] = "Público ausente (null); informe um dos públicos: " + ", ".join(e.g.audiences)
     if errors:
         return {"ok": False, "error": None, "errors": errors, "quote": None}
     return {"ok": True, "error": None, "errors": {}, "quote": q.to_dict()}
@@ -143,12 +145,34 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
     return {"ok": False, "error": f"Operação desconhecida: {op!r}"}
 
 
+MAX_REQUEST_CHARS = 100_000  # the page's requests are a few hundred characters
+MAX_REQUEST_DEPTH = 20  # levels of nested lists and objects (the page sends 3: the taxes)
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def handle(request: str) -> str:
     """The worker's single call: a JSON request in, a JSON answer out."""
     try:
-        req = json.loads(request)
+        if not isinstance(request, str) or len(request) > MAX_REQUEST_CHARS:
+            raise ValueError(f"a requisição deve ser um texto JSON de até {MAX_REQUEST_CHARS} caracteres")
+        try:
+            req = json.loads(request)
+        except RecursionError:
+            raise ValueError("a requisição aninha listas ou objetos demais") from None
         if not isinstance(req, dict):
             raise ValueError("a requisição deve ser um objeto JSON")
+        if _depth(req) > MAX_REQUEST_DEPTH:
+            raise ValueError(f"a requisição aninha listas ou objetos em mais de {MAX_REQUEST_DEPTH} níveis")
     except ValueError as exc:
         return json.dumps({"ok": False, "error": f"Requisição inválida: {exc}"}, ensure_ascii=False)
     return json.dumps(handle_dict(req), ensure_ascii=False)

@@ -27,6 +27,8 @@ from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.webapp import webapp_assets
 from decision_tree.sources.bundle import load_bundle
+from decision_tree.sources.files import UnsafeFile, tree_files
+from decision_tree.sources.loader import SourceError
 from decision_tree.sources.revisions import last_changed
 
 OUT = Path("site-src")  # docs_dir in mkdocs.yml
@@ -42,9 +44,12 @@ class BuildError(Exception):
 def site_files(root: Path) -> dict[str, Content]:
     """Every file of the site's sources: `{path under site-src: content}`. SourceError on a broken source."""
     bundle = load_bundle(root)
-    files: dict[str, Content] = {
-        p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in sorted((root / HAND_WRITTEN).rglob("*")) if p.is_file()
-    }
+    try:
+        files: dict[str, Content] = {
+            p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in tree_files(root, root / HAND_WRITTEN)
+        }
+    except UnsafeFile as exc:
+        raise SourceError(str(exc).split("\n")) from None
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root)))
     generated |= hosting_pages(_mkdocs_config(root))
     generated |= _zendesk_json(bundle)
@@ -80,33 +85,144 @@ def _bytes(content: Content) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def write(out: Path, files: dict[str, Content]) -> list[str]:
-    """Make `out` hold exactly `files`; return the paths written or removed."""
+MANIFEST = ".build-docs.json"  # in the output folder: the files build-docs wrote there (a dot file: MkDocs skips it)
+STAGED = ".build-docs-"  # prefix of a file staged beside its target until every file is ready
+
+
+def _manifest(out: Path) -> set[str] | None:
+    """The files an earlier build-docs wrote in `out`, or None when `out` has no manifest."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("tool") != "build-docs" or not all(isinstance(f, str) for f in files):
+            raise ValueError
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BuildError(f"{out}/{MANIFEST}: não é a lista de arquivos do build-docs; a pasta {out} não será tocada. "
+                         "Se ela é uma saída antiga do build-docs, apague-a e rode de novo.") from None
+    return set(files)
+
+
+def _save_manifest(out: Path, files: set[str]) -> None:
+    fd, temp = tempfile.mkstemp(dir=out, prefix=STAGED)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"tool": "build-docs", "files": sorted(files)}, handle, indent=0)
+        handle.write("\n")
+    os.replace(temp, out / MANIFEST)
+
+
+def _present(out: Path) -> set[str]:
+    """Every file (or link, or special file) under `out`, relative; staged leftovers of a killed run excluded."""
+    found = set()
+    for dirpath, _dirs, names in os.walk(out):
+        for name in names:
+            rel = (Path(dirpath) / name).relative_to(out).as_posix()
+            if name != MANIFEST and not name.startswith(STAGED):
+                found.add(rel)
+    return found
+
+
+def check_out(root: Path, out: Path) -> None:
+    """Refuse an output folder the build must not write into: the repository or a folder holding it, `/`, a home
+    folder, a folder of the sources; BuildError (pt-BR) with the reason."""
+    real, repo = out.resolve(), root.resolve()
+    homes = {Path.home().resolve(), Path("/root"), *(p.resolve() for p in Path("/home").glob("*"))}
+    why = ""
+    if real == Path(real.anchor):
+        why = "é a raiz do sistema de arquivos"
+    elif real in homes:
+        why = "é uma pasta pessoal (home)"
+    elif repo == real or repo.is_relative_to(real):
+        why = "é o repositório ou uma pasta que o contém"
+    else:
+        for source in (*WATCHED, "overrides", ".git"):
+            if real.is_relative_to(repo / source):
+                why = f"fica dentro de {source}, uma das fontes do site"
+                break
+    if why:
+        raise BuildError(f"--out {out}: a pasta {why}; o build-docs só grava numa pasta própria (vazia ou feita por ele). "
+                         "Escolha outra pasta, por exemplo site-src/.")
+
+
+LEGACY_MARK = "assets/pyodide/engine.json"  # only build-docs writes it: a site-src/ of a build-docs without manifests
+
+
+def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -> list[str]:
+    """Make `out` hold exactly `files`; return the paths written or removed.
+
+    Only what build-docs itself wrote in `out` (listed in `out/.build-docs.json`) is ever removed or replaced:
+    a folder holding any other file is refused (BuildError). Every new or changed file is first staged beside
+    its target; the targets are replaced only once all of them are staged, so a file that cannot be read or
+    written leaves `out` as it was."""
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"--out {out}: existe e não é uma pasta; escolha uma pasta nova ou feita pelo build-docs.")
+    ours = _manifest(out) if out.is_dir() else set()
+    present = _present(out) if out.is_dir() else set()
+    if ours is None and adopt_legacy and (out / LEGACY_MARK).is_file():
+        ours = present  # the default site-src/ written by a build-docs that kept no manifest yet: all its own
+    foreign = sorted(present - (ours or set()) - set(files))  # a file of the name the build writes is taken over
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" e mais {len(foreign) - 3}" if len(foreign) > 3 else "")
+        origin = ("não tem a lista de arquivos do build-docs" if ours is None else "tem arquivos que o build-docs não gravou")
+        raise BuildError(f"--out {out}: a pasta {origin} ({shown}); nada foi apagado nem gravado. O build-docs só grava "
+                         "numa pasta vazia ou feita por ele: escolha outra pasta ou, se esta é uma saída antiga do "
+                         "build-docs, apague-a e rode de novo.")
+    ours = ours or set()
+    staged: list[tuple[Path, Path, str]] = []  # (temporary file, target, rel)
+    try:
+        for rel, content in sorted(files.items()):
+            target = out / rel
+            if ".." in Path(rel).parts or Path(rel).is_absolute():
+                raise BuildError(f"{rel}: caminho gerado fora da pasta de saída; isto é um erro do build-docs")
+            try:
+                data = _bytes(content)
+            except OSError as exc:
+                raise BuildError(f"{content}: não foi possível ler ({exc.strerror}); nada foi gravado em {out}.") from None
+            if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f"{STAGED}{target.name}.")
+            staged.append((Path(temp), target, rel))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    except BaseException as exc:
+        for temp, _target, _rel in staged:
+            temp.unlink(missing_ok=True)
+        _remove_empty_dirs(out)
+        if isinstance(exc, OSError):
+            raise BuildError(f"{out}: não foi possível gravar ({exc.strerror}); nada mudou na pasta.") from None
+        raise
+    out.mkdir(parents=True, exist_ok=True)
+    _save_manifest(out, ours | set(files))  # before the swap: whatever happens next, every file there is listed
     changed = []
-    for rel, content in sorted(files.items()):
-        data, target = _bytes(content), out / rel
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+    for temp, target, rel in staged:
         os.replace(temp, target)
         changed.append(rel)
-    for path in sorted(out.rglob("*"), reverse=True):
-        rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel not in files:
-            path.unlink()
-            changed.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for rel in sorted(ours - set(files), reverse=True):
+        (out / rel).unlink(missing_ok=True)
+        changed.append(rel)
+    _save_manifest(out, set(files))
+    _remove_empty_dirs(out)
     return changed
+
+
+def _remove_empty_dirs(out: Path) -> None:
+    if not out.is_dir():
+        return
+    for dirpath, _dirs, _names in sorted(os.walk(out), reverse=True):
+        path = Path(dirpath)
+        if path != out and not any(path.iterdir()):
+            path.rmdir()
 
 
 def build_docs(root: Path, out: Path | None = None) -> list[str]:
     """Check the sources, then write the site's sources under `out` (default `root/site-src`)."""
+    default = root / OUT
+    out = out or default
+    check_out(root, out)
     files = site_files(root)  # raises before anything is written
-    return write(out or root / OUT, files)
+    return write(out, files, adopt_legacy=out.resolve() == default.resolve())
 
 
 def _stamp(root: Path) -> tuple[tuple[str, float], ...]:

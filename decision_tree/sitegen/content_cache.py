@@ -1,7 +1,8 @@
 """Build outputs cached under `.cache/<kind>/<key>/`, the key being a hash of every input.
 
 `entry(cache, key, complete, fill, keep)` returns `cache/<key>/`: as it is when
-`complete(entry)` says it holds everything, otherwise made by `fill(folder)` in
+`complete(entry)` says it holds everything (it checks the files themselves, not
+only that an index file exists), otherwise made again by `fill(folder)` in
 a temporary folder that is renamed into place only once filled (an
 interrupted build never leaves a half-written entry, and two builds making the
 same entry at once both end with a whole one). The `keep` most recently used
@@ -26,6 +27,10 @@ def entry(cache: Path, key: str, complete: Callable[[Path], bool], fill: Callabl
     work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))  # the dot keeps it out of prune()
     try:
         fill(work)
+        if not complete(work):
+            raise RuntimeError(f"{cache.name}/{key}: the entry just made is incomplete (a bug of its fill step)")
+        if found.exists() and not complete(found):  # a damaged entry (a slice deleted, a file truncated): replaced
+            shutil.rmtree(found, ignore_errors=True)
         try:
             work.rename(found)
         except OSError:  # another build made the same entry meanwhile

@@ -69,6 +69,8 @@ CSP_DIRECTIVES = (
 OTHER_HEADERS = {
     "X-Content-Type-Options": ("nosniff", "O navegador respeita o tipo informado pelo servidor, inclusive o do `.wasm`."),
     "Referrer-Policy": ("no-referrer", "Os endereços do site (com o estado do assistente) não vazam para outros sites."),
+    "Strict-Transport-Security": ("max-age=31536000", "Depois da primeira visita, o navegador só abre o site por HTTPS durante um ano "
+                                  "(HSTS), mesmo que alguém digite ou injete um link `http://`."),
 }
 
 
@@ -175,8 +177,10 @@ class Hosting:
         return {**self.security_headers, "Cache-Control": cache_rule(path).value}
 
     def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = SERVER_NAME, root: str = SITE_ROOT,
-              certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY) -> str:
-        """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version."""
+              certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY, default_server: bool = True) -> str:
+        """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version; with
+        `default_server`, also the server that refuses every other Host name on that address (an nginx may have
+        one per address: a second site file on the same address passes False)."""
         http2 = version >= HTTP2_ON
         rules = "".join(f'    "~{rule.pattern}" "{rule.value}";\n' for rule in CACHE_RULES)
         width = max(map(len, TYPES.values()))
@@ -193,6 +197,7 @@ class Hosting:
             f"    ssl_certificate_key {certificate_key};\n\n"
             f"    root {root};\n"
             "    index index.html;\n"
+            "    server_tokens off;  # sem a versão do nginx nos cabeçalhos e nas páginas de erro\n"
             "    error_page 404 /404.html;\n"
             "    location / {\n        try_files $uri $uri/ =404;\n    }\n\n"
             "    # Os tipos dos arquivos do site: substituem os do mime.types neste server.\n"
@@ -205,6 +210,23 @@ class Hosting:
             "    # Em todas as respostas, inclusive as de erro. Um location com add_header próprio precisa repetir estas linhas.\n"
             f"{headers}"
             "    add_header Cache-Control $diretrizes_cache_control always;\n"
+            "}\n"
+            + (self.default_server(listen, certificate, certificate_key) if default_server else "")
+        )
+
+    @staticmethod
+    def default_server(listen: str, certificate: str, certificate_key: str) -> str:
+        """The server of every other Host name on the site's address: it answers nothing (444 closes the
+        connection), so the site is not served under a name an attacker points at it."""
+        return (
+            "\n# Qualquer outro nome de host no mesmo endereço: a conexão é fechada sem resposta.\n"
+            "server {\n"
+            f"    listen {listen} ssl default_server;\n"
+            "    server_name _;\n"
+            "    server_tokens off;\n"
+            f"    ssl_certificate     {certificate};\n"
+            f"    ssl_certificate_key {certificate_key};\n"
+            "    return 444;\n"
             "}\n"
         )
 

@@ -27,7 +27,11 @@ a browser's in-memory HTTP cache accepts per entry (private windows), the
 worker fetches them in parallel and checks each one's sha256 (`integrity`).
 Everything is cached under `cache/<key>/`, the key being the content of
 every input: the Pyodide core, the lock (which holds the wheel's sha256), the
-wheel (with the bundle), this module and the script, Node's version.
+wheel (with the bundle), this module and the script, Node's version. The
+bytes are not deterministic (two Node runs of the same inputs differ), so the
+site publishes them in a folder named by the bytes themselves
+(`Snapshot.published`), not by that key; a cache entry is used only when every
+slice it lists is there with the sha256 it records (`complete`).
 """
 
 from __future__ import annotations
@@ -84,6 +88,16 @@ class Snapshot:
     key: str
     directory: Path  # cache/<key>/: META and the slices
     meta: dict[str, Any]  # META's content: version, lock_sha256, size, slices [{file, offset, size, integrity}]
+
+    @property
+    def published(self) -> str:
+        """A digest of the published bytes (every slice's sha256, offset and size, and what it was made for):
+        the site's folder of the snapshot is named by it. The snapshot's bytes differ from one Node run to the
+        next (two clean builds of the same sources give different slices), so a folder named by the inputs
+        would serve a returning visitor's cached, `immutable` slices of an earlier build: they fail the
+        integrity check. Named by the bytes, a redeploy with new bytes has new URLs."""
+        fields = {k: self.meta[k] for k in ("format", "pyodide", "lock_sha256", "size", "slices")}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
     def files(self) -> dict[str, Path]:
         """Slice file name -> file."""
@@ -142,8 +156,28 @@ def build_snapshot(pyodide_dir: Path, lock: Path, wheel: Path, cache: Path, node
         (work / "snapshot.bin").unlink()
         (work / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
-    entry = content_cache.entry(cache, key, lambda e: (e / META).is_file(), fill, KEEP_CACHED)
+    entry = content_cache.entry(cache, key, complete, fill, KEEP_CACHED)
     return Snapshot(key, entry, json.loads((entry / META).read_text(encoding="utf-8")))
+
+
+def complete(entry: Path) -> bool:
+    """Whether a cache entry holds a whole snapshot: META readable, and every slice it lists present with the
+    sha256 it records (a slice deleted or changed since means the entry is made again, not published)."""
+    try:
+        meta = json.loads((entry / META).read_text(encoding="utf-8"))
+        slices = meta["slices"]
+        if meta.get("format") != FORMAT or not slices:
+            return False
+        for s in slices:
+            name, integrity = s["file"], s["integrity"]
+            if not isinstance(name, str) or "/" in name or not integrity.startswith("sha256-") or len(integrity) < 20:
+                return False
+            digest = base64.b64encode(hashlib.sha256((entry / name).read_bytes()).digest()).decode()
+            if integrity != f"sha256-{digest}":
+                return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def _engine_files(wheel: Path) -> dict[str, str]:

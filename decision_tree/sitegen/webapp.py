@@ -8,7 +8,8 @@
 - the engine wheel and the `pyodide-lock.json` listing it (cached by content
   hash under `.cache/webapp/`);
 - the engine's memory snapshot (`snapshot.py`; under `.cache/snapshot/`), as
-  slices in `assets/pyodide/snapshot-<key>/`, content-addressed too;
+  slices in `assets/pyodide/snapshot-<digest of the slices>/`, named by the
+  published bytes (they differ from one clean build to the next);
 - `assets/pyodide/engine.json`, what the worker reads first: where the core
   is, and the snapshot's slices with what they must match (or `null`).
 """
@@ -102,9 +103,10 @@ def manifest(version: str, snapshot: Snapshot | None) -> bytes:
     """`engine.json`: paths relative to `assets/pyodide/`."""
     data: dict[str, Any] = {"pyodide": version, "core": f"{version}/", "lock": LOCK, "snapshot": None}
     if snapshot is not None:
-        folder = f"snapshot-{snapshot.key}/"
+        folder = f"snapshot-{snapshot.published}/"
         data["snapshot"] = {
             "key": snapshot.key,
+            "published": snapshot.published,
             "pyodide": snapshot.meta["pyodide"],
             "lock_sha256": snapshot.meta["lock_sha256"],
             "size": snapshot.meta["size"],
@@ -124,7 +126,7 @@ def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]
     assets[PYODIDE_DIR + LOCK] = lock
     assets[PYODIDE_DIR + wheel.name] = wheel
     if snapshot is not None:
-        folder = f"{PYODIDE_DIR}snapshot-{snapshot.key}/"
+        folder = f"{PYODIDE_DIR}snapshot-{snapshot.published}/"
         for name, path in snapshot.files().items():
             assets[folder + name] = path
         assets[folder + STDLIB_PLACEHOLDER] = EMPTY_ZIP

@@ -6,11 +6,15 @@ came from, so every validation message can say `file:line`.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from decision_tree.sources.files import UnsafeFile, check_file
 
 
 class SourceError(Exception):
@@ -39,7 +43,43 @@ class LList(list):
 # about 850 values, 8 levels deep), so a file past these is a mistake or an attack (an alias bomb:
 # a few hundred bytes of nested aliases that expand to billions of values).
 MAX_ALIAS_VALUES = 1000  # values that aliases (`*name`) may add to one file, counted expanded
+MAX_ALIAS_CHARS = 100_000  # characters of text that aliases may add to one file, counted expanded
 MAX_DEPTH = 50  # levels of nested lists and mappings
+MAX_STRING_CHARS = 50_000  # characters of one text (the longest of the sources is about 1,100)
+MAX_FILE_BYTES = 5_000_000  # bytes of one source file (the guidelines are about 45 kB)
+MAX_INT_DIGITS = 100  # digits of an integer (Python refuses more than 4,300; no source needs more than a few)
+
+# Characters a loaded text may not hold, however they were written (a YAML escape such as "\e", "\x00",
+# "\a" or "\u202E" passes the reader): control characters other than tab and newline, which move the
+# cursor or clear a terminal, and the invisible controls of text direction and line separation, which make
+# a text read differently from what it holds.
+_DIRECTION = {0x061C: "ARABIC LETTER MARK", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
+              0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+              0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
+              0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+              0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR"}
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(chr(c) for c in _DIRECTION) + "]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """`U+001B (a control character)` for the first character a text may not hold, or None."""
+    m = _FORBIDDEN.search(text)
+    if m is None:
+        return None
+    code = ord(m[0])
+    name = _DIRECTION.get(code)
+    return f"U+{code:04X} ({name}, an invisible control)" if name else f"U+{code:04X} (a control character)"
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters a source may not hold (for text that comes from elsewhere: Zendesk);
+    a carriage return before a newline is dropped, any other one becomes a newline."""
+    text = _TERMINAL_SEQUENCE.sub("", text.replace("\r\n", "\n"))
+    return _FORBIDDEN.sub(lambda m: "\n" if m[0] == "\r" else "", text)
+
+
+# A terminal's escape sequence (ESC [ ... final byte; ESC ] ... BEL or ESC \): removed whole, not only its ESC.
+_TERMINAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -51,8 +91,11 @@ class _LineLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
+        # Lines as editors count them: YAML also breaks lines at NEL, U+2028 and U+2029, editors do not.
+        self._breaks = [m.start() for m in re.finditer(r"\r\n|\n|\r", stream)]
         self._depth = 0
         self._alias_values = 0
+        self._alias_chars = 0
         self._open_anchors: set[str] = set()
         self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth), aliases expanded
 
@@ -83,16 +126,22 @@ class _LineLoader(yaml.SafeLoader):
         if name in self._open_anchors:
             raise _Refused(None, None, f"alias '*{name}' is inside the value '&{name}' it refers to (a loop); "
                            "write the value out instead of the alias", event.start_mark)
-        values, depth = self._measure(node)
+        values, depth, chars = self._measure(node)
         self._alias_values += values
+        self._alias_chars += chars
         if self._alias_values > MAX_ALIAS_VALUES:
             raise _Refused(None, None, f"alias '*{name}' makes the aliases of this file expand to more than "
                            f"{MAX_ALIAS_VALUES} values; write the values out instead of nesting aliases", event.start_mark)
+        if self._alias_chars > MAX_ALIAS_CHARS:
+            raise _Refused(None, None, f"alias '*{name}' makes the aliases of this file expand to more than "
+                           f"{MAX_ALIAS_CHARS:,} characters of text; write the text out once instead of repeating it "
+                           "through aliases", event.start_mark)
         self._enter(event.start_mark, depth)
         self._depth -= depth
 
-    def _measure(self, root: yaml.Node) -> tuple[int, int]:
-        """How many values `root` stands for, aliases expanded, and how deep it is (without recursion)."""
+    def _measure(self, root: yaml.Node) -> tuple[int, int, int]:
+        """How many values `root` stands for, aliases expanded, how deep it is, and how many characters
+        of text it holds (without recursion)."""
         memo, todo = self._measured, [(root, False)]
         while todo:
             node, children_done = todo.pop()
@@ -106,15 +155,44 @@ class _LineLoader(yaml.SafeLoader):
                 children = []
             if children_done:
                 measured = [memo[id(child)] for child in children]
-                memo[id(node)] = (1 + sum(v for v, _ in measured), 1 + max((d for _, d in measured), default=0))
+                own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+                memo[id(node)] = (1 + sum(v for v, _, _ in measured), 1 + max((d for _, d, _ in measured), default=0),
+                                  own + sum(c for _, _, c in measured))
             else:
                 todo.append((node, True))
                 todo.extend((child, False) for child in children if id(child) not in memo)
         return memo[id(root)]
 
+    def _line_of(self, mark: yaml.Mark) -> int:
+        """The 1-based line of `mark`, counting only the line breaks an editor shows."""
+        return bisect.bisect_left(self._breaks, mark.index) + 1
+
+    def construct_text(self, node: yaml.ScalarNode) -> str:
+        text = self.construct_scalar(node)
+        if len(text) > MAX_STRING_CHARS:
+            raise _Refused(None, None, f"this text has {len(text):,} characters, more than the {MAX_STRING_CHARS:,} a "
+                           "source text may have; shorten it or split it", node.start_mark)
+        bad = forbidden_character(text)
+        if bad:
+            raise _Refused(None, None, f"the text holds the character {bad}, which terminals, pages and Zendesk would "
+                           "carry invisibly; delete it (an escape such as \\e, \\x00, \\a or \\u202E in a quoted "
+                           "text writes one)", node.start_mark)
+        return text
+
+    def construct_integer(self, node: yaml.ScalarNode) -> int:
+        digits = sum(ch.isalnum() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise _Refused(None, None, f"this number has {digits:,} digits, more than the {MAX_INT_DIGITS} a source "
+                           "number may have; write the intended number", node.start_mark)
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:
+            raise _Refused(None, None, "this number cannot be read; write it with digits only, or quote it if it "
+                           "is a text", node.start_mark) from None
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LDict:
         result = LDict()
-        result.line = node.start_mark.line + 1
+        result.line = self._line_of(node.start_mark)
         result.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -127,18 +205,20 @@ class _LineLoader(yaml.SafeLoader):
                     None, None, f"key '{key}' appears twice in this mapping; keep one", key_node.start_mark
                 )
             result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
+            result.key_lines[key] = self._line_of(key_node.start_mark)
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LList:
         result = LList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        result.line = self._line_of(node.start_mark)
+        result.item_lines = [self._line_of(child.start_mark) for child in node.value]
         return result
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_text)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_integer)
 # Dates and times stay text: `date: 2026-11-28` must not become a datetime.
 _LineLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -146,10 +226,19 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path, display: str) -> Any:
-    """Parse one YAML file; a syntax error becomes `display:line: ...`."""
+def load_yaml(path: Path, display: str, root: Path | None = None) -> Any:
+    """Parse one YAML file; a syntax error becomes `display:line: ...`. With `root`, the file must be a
+    regular file of that repository (files.check_file) before a byte of it is read."""
     try:
+        if root is not None:
+            check_file(root, path)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError([f"{display}:1: the file has {size:,} bytes, more than the {MAX_FILE_BYTES:,} a source may "
+                               "have; split it or remove what does not belong in it"])
         text = path.read_text(encoding="utf-8")
+    except UnsafeFile as exc:
+        raise SourceError([str(exc)]) from None
     except UnicodeDecodeError as exc:
         raise SourceError([f"{display}:1: the file is not UTF-8 ({exc.reason}); save it as UTF-8"]) from None
     try:
@@ -162,15 +251,23 @@ def load_yaml(path: Path, display: str) -> Any:
         what = exc.problem or "invalid YAML"
         if isinstance(exc, _Refused) or (isinstance(exc, yaml.constructor.ConstructorError) and "; " in what):
             # Our own messages (limits, duplicate or non-text keys) already say the fix.
-            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            line = _editor_line(text, exc.problem_mark)
             raise SourceError([f"{display}:{line}: {what}"]) from None
         # An unclosed quote or bracket is reported where it opens, not at the end of the file.
         opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
-        line = mark.line + 1 if mark else 1
+        line = _editor_line(text, mark)
         if exc.context:
             what = f"{what} ({exc.context})"
         raise SourceError([f"{display}:{line}: YAML syntax error: {what}; fix the indentation or quoting there"]) from None
+
+
+def _editor_line(text: str, mark: yaml.Mark | None) -> int:
+    """The line of `mark` as an editor counts it (YAML also counts NEL, U+2028 and U+2029 as line breaks)."""
+    if mark is None:
+        return 1
+    index = min(max(mark.index, 0), len(text))
+    return len(re.findall(r"\r\n|\n|\r", text[:index])) + 1
 
 
 def _character_message(display: str, text: str, exc: yaml.reader.ReaderError) -> str:
@@ -217,21 +314,25 @@ def read_sources(root: Path) -> Sources:
     guidelines: Any = None
     display = GUIDELINES.as_posix()
     try:
-        guidelines = load_yaml(root / GUIDELINES, display)
+        guidelines = load_yaml(root / GUIDELINES, display, root)
     except FileNotFoundError:
         errors.append(f"{display}:1: file not found; create it (see README.md)")
     except SourceError as exc:
         errors.extend(exc.messages)
     sources = Sources(root=root, guidelines_path=display, guidelines=guidelines)
     try:
-        sources.guideline_text = (root / GUIDELINE_TEXT).read_text(encoding="utf-8")
+        sources.guideline_text = check_file(root, root / GUIDELINE_TEXT).read_text(encoding="utf-8")
+    except UnsafeFile as exc:
+        errors.append(str(exc))
     except (FileNotFoundError, UnicodeDecodeError):
         errors.append(f"{GUIDELINE_TEXT.as_posix()}:1: the original guideline is missing or not UTF-8; "
                       "restore it (quoted passages are checked against it)")
     for path in sorted((root / MACROS_DIR).glob("*.yml")):
         shown = (MACROS_DIR / path.name).as_posix()
         try:
-            sources.macros[shown] = (shown, load_yaml(path, shown))
+            sources.macros[shown] = (shown, load_yaml(path, shown, root))
+        except FileNotFoundError:
+            errors.append(f"{shown}:1: the file disappeared while it was read; run the command again")
         except SourceError as exc:
             errors.extend(exc.messages)
     if errors:

@@ -256,6 +256,9 @@ CHECKS: list[Callable[[Ctx], None]] = [
 
 def validate(sources: Sources) -> list[str]:
     """Every problem in the sources, as `path:line: what is wrong; how to fix it`."""
+    too_big = validate_tree.oversized(sources.guidelines_path, sources.guidelines)
+    if too_big:  # before the schema, whose check of thousands of questions alone takes seconds
+        return too_big
     messages = check_schema(sources.guidelines_path, sources.guidelines, "guidelines.schema.json")
     for display, data in sources.macros.values():
         messages += check_schema(display, data, "macro.schema.json")

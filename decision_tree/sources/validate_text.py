@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from decision_tree.sources.validate import Ctx
 
 # An image in a text: Markdown's `![` (not escaped) or a raw <img>/<image> tag.
-IMAGE_SYNTAX = re.compile(r"(?<!\\)(?:\\\\)*!\[|<img\b|<image\b", re.IGNORECASE)
+# Markdown's `![`, and every HTML way of making the reader's mail client or browser fetch a picture:
+# <img>, <image> (read as <img>), <picture>/<source srcset>, any srcset, <video poster>, <input type=image>.
+IMAGE_SYNTAX = re.compile(
+    r"(?<!\\)(?:\\\\)*!\[|<img\b|<image\b|<picture\b|<source\b|\bsrcset\s*=|<video\b[^>]*\bposter\s*="
+    r"|<input\b[^>]*\btype\s*=\s*[\"']?image\b",
+    re.IGNORECASE,
+)
 
 GUIDELINE_FILE = "decision_tree/diretriz.txt"
 

@@ -18,25 +18,84 @@ if TYPE_CHECKING:
     from decision_tree.sources.validate import Ctx
 
 MAX_PATHS = 400
+# The limits of the tree's size: the state code ("Código do assistente") writes each answer as one base-36
+# digit, so a question has at most 36 options; the guideline's tree has 8 questions, so 200 is far beyond any
+# real tree and keeps every check (each linear in the tree's size, none recursive) instant.
+MAX_OPTIONS = 36
+MAX_QUESTIONS = 200
 
 
 def _edges(ctx: Ctx, qid: str) -> list[tuple[Any, str]]:
-    nodes = ctx.ids["question"].keys() | ctx.ids["outcome"].keys()
-    return [(o, o["next"]) for o in ctx.ids["question"][qid]["options"] if o["next"] in nodes]
+    """The options of question `qid` whose `next` is a known node, with it (built once per validation)."""
+    graph = ctx.__dict__.get("_graph")
+    if graph is None:
+        nodes = ctx.ids["question"].keys() | ctx.ids["outcome"].keys()
+        graph = {q: [(o, o["next"]) for o in node["options"] if o["next"] in nodes] for q, node in ctx.ids["question"].items()}
+        ctx.__dict__["_graph"] = graph
+    return graph[qid]
+
+
+def _postorder(ctx: Ctx) -> list[str]:
+    """Every question, each after the questions it leads to (a cycle, reported elsewhere, is cut); no recursion."""
+    order, state = [], {}
+    for root in ctx.ids["question"]:
+        if root in state:
+            continue
+        state[root] = "open"
+        stack = [(root, iter(_edges(ctx, root)))]
+        while stack:
+            qid, children = stack[-1]
+            for _, nxt in children:
+                if nxt in ctx.ids["question"] and nxt not in state:
+                    state[nxt] = "open"
+                    stack.append((nxt, iter(_edges(ctx, nxt))))
+                    break
+            else:
+                stack.pop()
+                state[qid] = "done"
+                order.append(qid)
+    return order
 
 
 def _reach(ctx: Ctx) -> dict[str, set[str]]:
-    """For every node, the outcomes reachable from it."""
+    """For every node, the outcomes reachable from it (one pass in post-order; again while a cycle adds some)."""
     reach = {oid: {oid} for oid in ctx.ids["outcome"]} | {qid: set() for qid in ctx.ids["question"]}
+    order = _postorder(ctx)
     changed = True
     while changed:
         changed = False
-        for qid in ctx.ids["question"]:
+        for qid in order:
             for _, nxt in _edges(ctx, qid):
                 if not reach[nxt] <= reach[qid]:
                     reach[qid] |= reach[nxt]
                     changed = True
     return reach
+
+
+def oversized(path: str, g: Any) -> list[str]:
+    """The message for a tree of more than MAX_QUESTIONS questions (checked first, on the raw YAML)."""
+    tree = g.get("tree") if isinstance(g, dict) else None
+    nodes = tree.get("nodes") if isinstance(tree, dict) else None
+    if isinstance(nodes, list) and len(nodes) > MAX_QUESTIONS:
+        return [f"{path}:{line_of(tree, 'nodes')}: the tree has {len(nodes)} questions, more than the {MAX_QUESTIONS} a "
+                "tree may have; merge questions or split the tree (the guideline's has fewer than 10)"]
+    return []
+
+
+def check_size(ctx: Ctx) -> bool:
+    """At most MAX_QUESTIONS questions and MAX_OPTIONS options per question; False when a limit is passed."""
+    ok = True
+    if len(ctx.tree["nodes"]) > MAX_QUESTIONS:
+        ctx.add(line_of(ctx.tree, "nodes"), f"the tree has {len(ctx.tree['nodes'])} questions, more than the "
+                f"{MAX_QUESTIONS} a tree may have", "merge questions or split the tree (the guideline's has fewer than 10)")
+        ok = False
+    for q in ctx.tree["nodes"]:
+        if len(q["options"]) > MAX_OPTIONS:
+            ctx.add(line_of(q, "options"), f"question '{q['id']}' has {len(q['options'])} options, more than the "
+                    f"{MAX_OPTIONS} a question may have (the wizard's code writes each answer as one base-36 digit)",
+                    "group the options into two questions")
+            ok = False
+    return ok
 
 
 def check_branches(ctx: Ctx) -> None:
@@ -62,20 +121,25 @@ def check_branches(ctx: Ctx) -> None:
 
 def check_cycles(ctx: Ctx) -> None:
     state: dict[str, str] = {}  # absent: unseen, "open": on the stack, "done"
-
-    def visit(qid: str, stack: list[str]) -> None:
-        state[qid] = "open"
-        for option, nxt in _edges(ctx, qid):
-            if state.get(nxt) == "open":
-                loop = " → ".join([*stack[stack.index(nxt):], qid, nxt])
-                ctx.add(line_of(option, "next"), f"the tree has a cycle: {loop}", "point 'next' to a later question or an outcome")
-            elif nxt in ctx.ids["question"] and nxt not in state:
-                visit(nxt, [*stack, qid])
-        state[qid] = "done"
-
-    for qid in ctx.ids["question"]:
-        if qid not in state:
-            visit(qid, [])
+    for root in ctx.ids["question"]:
+        if root in state:
+            continue
+        state[root] = "open"
+        stack = [(root, iter(_edges(ctx, root)))]  # depth-first, without recursion
+        while stack:
+            qid, children = stack[-1]
+            for option, nxt in children:
+                if state.get(nxt) == "open":
+                    path = [q for q, _ in stack]
+                    loop = " → ".join([*path[path.index(nxt):], nxt])
+                    ctx.add(line_of(option, "next"), f"the tree has a cycle: {loop}", "point 'next' to a later question or an outcome")
+                elif nxt in ctx.ids["question"] and nxt not in state:
+                    state[nxt] = "open"
+                    stack.append((nxt, iter(_edges(ctx, nxt))))
+                    break
+            else:
+                stack.pop()
+                state[qid] = "done"
 
 
 def _reachable(ctx: Ctx) -> set[str]:
@@ -101,17 +165,10 @@ def check_reachable(ctx: Ctx) -> None:
 
 def path_count(ctx: Ctx) -> int:
     """How many paths lead from the start to an outcome (without listing them)."""
-    memo: dict[str, int] = {}
-
-    def count(node: str) -> int:
-        if node in ctx.ids["outcome"]:
-            return 1
-        if node not in memo:
-            memo[node] = 0  # a cycle (reported elsewhere) counts nothing
-            memo[node] = sum(count(nxt) for _, nxt in _edges(ctx, node))
-        return memo[node]
-
-    return count(ctx.tree["start"])
+    count = dict.fromkeys(ctx.ids["outcome"], 1)
+    for qid in _postorder(ctx):  # a question after those it leads to; a cycle (reported elsewhere) counts nothing
+        count[qid] = sum(count.get(nxt, 0) for _, nxt in _edges(ctx, qid))
+    return count.get(ctx.tree["start"], 0)
 
 
 def paths(ctx: Ctx) -> Iterator[list[Any]]:
@@ -203,6 +260,8 @@ def check_outcome_macros(ctx: Ctx) -> None:
 
 def check_paths(ctx: Ctx) -> None:
     """The shape checks, then the checks that walk every path (when there are not too many)."""
+    if not check_size(ctx):
+        return
     for check in (check_branches, check_cycles, check_reachable, check_outcome_macros):
         check(ctx)
     if ctx.messages:

@@ -36,8 +36,12 @@ MAX_RETRIES = 5  # 429 retries per request
 MAX_RETRY_AFTER = 900  # seconds; a longer wait is reported instead of slept
 TIMEOUT: float = 30  # seconds for each network operation
 DEADLINE: float = 120  # seconds for a whole request: connection, headers and body
-MAX_BYTES = 50_000_000  # of one answer
+MAX_BYTES = 10_000_000  # of one answer (a page of 100 macros is a few hundred kB)
 MAX_PAGES = 500  # of the macro list (100 macros each)
+MAX_TOTAL_BYTES = 100_000_000  # of every answer of one command together (the macro list is held in memory)
+MAX_TOTAL_WAIT = 900  # seconds of Retry-After waits in one command, all requests together
+TOTAL_DEADLINE: float = 1800  # seconds for one command's every request, waits included
+GATEWAY = (502, 503, 504)  # a proxy's answer: the write behind it may or may not have reached Zendesk
 NOT_SENT = (ConnectionRefusedError, socket.gaierror, ssl.SSLCertVerificationError)  # failures before any byte left
 
 Out = Callable[[str], Any]
@@ -88,6 +92,12 @@ def _error_detail(body: bytes) -> str:
 
 def _http_message(code: int, headers: Message, body: bytes, where: str) -> str:
     detail = _error_detail(body)
+    if code in GATEWAY and not where.startswith("GET "):
+        extra = f" Detalhe: {detail}" if detail else ""
+        return (f"o Zendesk (ou um gateway à frente dele) respondeu HTTP {code} a {where}: o resultado é desconhecido, "
+                "a mudança pode ter sido aplicada mesmo assim. Confira a macro no Zendesk (Central de administração > "
+                "Espaços de trabalho > Macros) ou rode o comando de novo com --dry-run para ver o que ainda difere."
+                f"{extra}")
     if 300 <= code < 400:
         target = urllib.parse.urlsplit(headers.get("Location") or "")
         place = f"{target.scheme}://{target.netloc}" if target.netloc else "outro endereço"
@@ -155,6 +165,16 @@ class Client:
         credentials = f"{email_addr}/token:{token}".encode()
         self._auth = "Basic " + base64.b64encode(credentials).decode("ascii")
         self.out = out
+        self._started = time.monotonic()  # one deadline, one wait budget and one size budget for the whole command
+        self._waited = 0.0
+        self._received = 0
+
+    def _check_budget(self, where: str, wait: float = 0.0) -> None:
+        elapsed = time.monotonic() - self._started
+        if elapsed + wait > TOTAL_DEADLINE:
+            raise ZendeskError(
+                f"o comando passaria de {TOTAL_DEADLINE:.0f} s de conversa com o Zendesk ({where}, após {elapsed:.0f} s); "
+                "parou aqui. Tente de novo mais tarde.", outcome_unknown=False)
 
     def _on_instance(self, url: str) -> bool:
         mine, theirs = urllib.parse.urlsplit(self.base_url), urllib.parse.urlsplit(url)
@@ -184,7 +204,15 @@ class Client:
             headers["Content-Type"] = "application/json; charset=utf-8"
         for attempt in range(MAX_RETRIES + 1):
             req = urllib.request.Request(url, data=data, method=method, headers=headers)
+            self._check_budget(where)
             status, reply_headers, raw = self._exchange(req, where)
+            self._received += len(raw)
+            if self._received > MAX_TOTAL_BYTES:
+                raise ZendeskError(
+                    f"as respostas do Zendesk passaram de {MAX_TOTAL_BYTES:,} bytes neste comando ({where}); "
+                    "grande demais para a lista de macros: o comando parou sem alterar nada além do que já disse.",
+                    outcome_unknown=method != "GET",
+                )
             if status == 429 and attempt < MAX_RETRIES:
                 wait = _retry_after(reply_headers.get("Retry-After"))
                 if wait > MAX_RETRY_AFTER:
@@ -193,6 +221,14 @@ class Client:
                         f"('{shown(reply_headers.get('Retry-After'), 30)}') pede mais de {MAX_RETRY_AFTER} s de espera: "
                         "tente de novo mais tarde."
                     )
+                if self._waited + wait > MAX_TOTAL_WAIT:
+                    raise ZendeskError(
+                        f"limite de requisições do Zendesk excedido (HTTP 429 em {where}); as esperas pedidas pelo "
+                        f"Retry-After passariam de {MAX_TOTAL_WAIT} s neste comando ({self._waited:.0f} s já esperados): "
+                        "tente de novo mais tarde."
+                    )
+                self._check_budget(where, wait)
+                self._waited += wait
                 self.out(
                     f"Limite de requisições do Zendesk atingido (HTTP 429): aguardando {wait:.0f} s "
                     f"conforme o Retry-After (tentativa {attempt + 1} de {MAX_RETRIES})…"
@@ -200,7 +236,8 @@ class Client:
                 time.sleep(wait)
                 continue
             if not 200 <= status < 300:
-                unknown = 300 <= status < 400  # a write answered with a redirect may have been applied
+                # A write answered with a redirect, or by a gateway (502/503/504), may have been applied.
+                unknown = 300 <= status < 400 or (status in GATEWAY and method != "GET")
                 raise ZendeskError(_http_message(status, reply_headers, raw, where), outcome_unknown=unknown)
             return parse_object(raw, where)
         raise AssertionError("unreachable: the last attempt returns or raises")

@@ -3,7 +3,9 @@
 Each repository macro is associated with the shared Zendesk macro of the same
 title. Its `body` becomes the official text, verbatim (`format: html` for a
 `comment_value_html`, `text` for a plain `comment_value`), and its `zendesk`
-settings become the instance's, both with `source: {zendesk: {id, imported}}`,
+settings become the instance's, both with `source: {zendesk: {id, imported}}`
+(control characters and invisible direction marks removed: a source never
+holds them; a text over the loader's MAX_STRING_CHARS is not imported),
 so that a sync right after an import plans no change. Macros not found, found
 twice, or using actions the repository can't represent are reported and left
 as they are. Every new file is checked before any is written, then all are
@@ -21,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from decision_tree.sources.loader import MAX_STRING_CHARS, clean_text
 from decision_tree.zendesk.client import Out, connect
 from decision_tree.zendesk.diff import unified
 from decision_tree.zendesk.errors import ZendeskError, shown
@@ -75,6 +78,9 @@ def official_values(remote: dict[str, Any], imported: str) -> tuple[dict[str, An
     text = actions[comments[0]]
     if not isinstance(text, str) or not text.strip():
         raise Unsupported(f"o texto do comentário não é um texto não vazio ({shown(text)})")
+    if len(text) > MAX_STRING_CHARS:
+        raise Unsupported(f"tem um texto de {len(text):,} caracteres, mais que os {MAX_STRING_CHARS:,} que uma fonte aceita")
+    text = clean_text(text)  # control characters and invisible direction marks: never written to macros/
     for name in ("comment_mode_is_public", "current_tags", "status"):
         if name not in actions:
             raise Unsupported(f"não define a ação {name} (o repositório exige public, tags e status)")
@@ -88,7 +94,7 @@ def official_values(remote: dict[str, Any], imported: str) -> tuple[dict[str, An
         raise Unsupported(f"status '{shown(actions['status'])}' não é aceito em macros")
     source = {"zendesk": Flow(id=remote["id"], imported=imported)}
     zendesk = {
-        "description": remote.get("description") or "",
+        "description": clean_text(str(remote.get("description") or ""))[:MAX_STRING_CHARS],
         "public": public,
         "status": actions["status"],
         "tags": tags,

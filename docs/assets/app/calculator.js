@@ -71,10 +71,21 @@ function mountCalculator(app) {
   // Typed values from a link go to the fields as they are (Python explains a bad one beside
   // its field). What a field cannot hold (a mode or audience that is not in the list) and
   // names this calculator does not know are left out, and the notice says so.
+  // A field the link does not name takes its reference value (the page's default), as in a fresh tab:
+  // a link opened in a tab already on the calculator must give the estimate it gives anywhere else.
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     const names = ["mode", "audience", "minutes", "rate", ...taxInputs.map((i) => i.name)];
     const problems = [];
+    for (const name of names) {
+      const input = field(name);
+      if (input.tagName === "SELECT") {
+        const initial = [...input.options].find((o) => o.defaultSelected) ?? input.options[0];
+        if (initial) input.value = initial.value;
+      } else {
+        input.value = input.defaultValue;
+      }
+    }
     for (const name of names) {
       if (!params.has(name)) continue;
       const input = field(name);
