@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import html
 import os
@@ -76,20 +77,27 @@ class CheckError(Exception):
 
 
 def zensical() -> Path:
-    """The zensical command, installed from the lock once per version of the lock."""
+    """The zensical command, installed from the lock once per version of the lock (one installer at a time)."""
     stamp = VENV / f".installed-{hashlib.sha256(LOCK.read_bytes()).hexdigest()[:16]}"
-    if not stamp.exists():
-        shutil.rmtree(VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        installed = subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                                    "--require-hashes", "--only-binary", ":all:", "-r", str(LOCK)], capture_output=True, text=True)
-        if installed.returncode != 0:
-            shutil.rmtree(VENV, ignore_errors=True)
-            hint = (" (Zensical 0.0.74 e posteriores dependem de zensical-ui: o registro de pacotes precisa servi-lo)"
-                    if "zensical-ui" in installed.stderr else "")
-            raise CheckError(f"pip não instalou {LOCK.relative_to(ROOT)}{hint}:\n{installed.stderr.strip()}")
-        stamp.touch()
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    with open(ROOT / ".cache" / "zensical-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two test workers may ask at once
+        if not stamp.exists():
+            _install(stamp)
     return VENV / "bin" / "zensical"
+
+
+def _install(stamp: Path) -> None:
+    shutil.rmtree(VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    installed = subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                                "--require-hashes", "--only-binary", ":all:", "-r", str(LOCK)], capture_output=True, text=True)
+    if installed.returncode != 0:
+        shutil.rmtree(VENV, ignore_errors=True)
+        hint = (" (Zensical 0.0.74 e posteriores dependem de zensical-ui: o registro de pacotes precisa servi-lo)"
+                if "zensical-ui" in installed.stderr else "")
+        raise CheckError(f"pip não instalou {LOCK.relative_to(ROOT)}{hint}:\n{installed.stderr.strip()}")
+    stamp.touch()
 
 
 def zensical_partial(tool: Path, name: str) -> Path | None:
