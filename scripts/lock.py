@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tool = uv()
     compile_lock(tool, TOOL_LOCK, [*upgrade, "requirements/lock-tool.in"])
-    # Zensical (Material's successor), for the non-blocking check that it builds the same site (scripts/zensical_check.py).
+    # Zensical (Material's successor), for the blocking check that it builds the same site (scripts/zensical_check.py).
     compile_lock(tool, REQUIREMENTS / "zensical.txt", [*upgrade, "requirements/zensical.in"])
     build_system = "".join(f"{req}\n" for req in tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"])
     dev = REQUIREMENTS / "dev.txt"

@@ -1,31 +1,62 @@
-"""Does Zensical build the same site as MkDocs? A non-blocking check (`make zensical-check`, run by CI).
+"""Do MkDocs and Zensical build the same working site? `make zensical-check`, a blocking step of CI.
 
 Material for MkDocs reaches its end of life on 2027-05-05; Zensical, its
 successor, reads the same mkdocs.yml but no MkDocs hook, which is why the
 site's pages are files written by `build-docs` first. This script installs
 Zensical in its own venv (`.venv-zensical`, from the hash-pinned
-requirements/zensical.txt), builds site-src/ with both tools into a temporary
-folder, and prints what differs: pages one tool makes and the other does not,
-and, page by page, the parts a person uses (the wizard, the calculator, the
-flowchart, tabs, admonitions) and the inline scripts the published CSP would
-block. It exits 0 after printing, unless asked with --strict.
+requirements/zensical.txt) and builds the project with both tools twice: as
+mkdocs.yml says (at the root of its host name unless `site_url` has a path),
+and under a sub-path (`site_url` with SUB_PATH, `build-docs` run again for it).
+Every one of the four builds is checked the same way:
+
+- every internal href/src/action of every page leads to a file of that build
+  (and to an id of the page for a `#fragment`), without leaving the site's path;
+- every inline script is allowed by the CSP the "Hospedagem" page publishes
+  (hosting.py), and no page has an event handler attribute;
+- in Chromium, served by the real nginx with the published file
+  (sitegen/local_nginx.py, as tests/conftest.py does): every page loads with no
+  CSP violation, console error, failed request or request to another origin,
+  the flowchart is drawn, and the wizard and the calculator reach "ready".
+
+Between the tools it also compares the pages each makes and the parts a person
+uses on each (the wizard, the calculator, the flowchart, tabs, admonitions),
+and the Zensical partial the site overrides (overrides/partials/javascripts/
+base.html) against the installed Zensical's. It prints every problem, each
+with its tool and variant, and exits 1 on any, 0 when there is none.
+
+    scripts/zensical_check.py [--root DIR] [--no-browser] [--only PAGE ...] [--zensical CMD]
+
+`--only PAGE` opens only that page (site-relative, `zendesk/`) in Chromium, for
+tests and debugging; the files are always checked whole. `--zensical CMD` uses that zensical command instead of the locked one (to try
+a newer Zensical before moving the lock). Zensical 0.0.74 and later need the
+package `zensical-ui`, which the registry this project installs from does not
+serve: requirements/zensical.in keeps 0.0.73 until it does (see README).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
+import html
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-zensical"
 LOCK = ROOT / "requirements" / "zensical.txt"
+SUB_PATH = "/suporte/diretrizes/"  # the sub-path variant: two levels, so a link that climbs one too many shows
+OVERRIDDEN_PARTIAL = "partials/javascripts/base.html"  # copied from Zensical's theme into overrides/
 MARKERS = {
     "o assistente": r'data-app="wizard"',
     "a calculadora": r'data-app="calculator"',
@@ -34,76 +65,387 @@ MARKERS = {
     "quadros (admonitions)": r'class="admonition',
     "selos “Não consta na diretriz”": r'class="kb-local"',
 }
+READY_MS = 120_000  # the engine's start on a busy machine (Pyodide, the wheel, the snapshot)
 sys.path.insert(0, str(ROOT))
 
 
+class CheckError(Exception):
+    """A build or an install did not run; the message says what to do."""
+
+
+# ------------------------------------------------------------------------------------------- Zensical
+
+
 def zensical() -> Path:
-    """The zensical command, installed from the lock once per version of the lock."""
+    """The zensical command, installed from the lock once per version of the lock (one installer at a time)."""
     stamp = VENV / f".installed-{hashlib.sha256(LOCK.read_bytes()).hexdigest()[:16]}"
-    if not stamp.exists():
-        shutil.rmtree(VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "--require-hashes",
-                        "--only-binary", ":all:", "-r", str(LOCK)], check=True)
-        stamp.touch()
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    with open(ROOT / ".cache" / "zensical-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two test workers may ask at once
+        if not stamp.exists():
+            _install(stamp)
     return VENV / "bin" / "zensical"
 
 
-def pages(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
+def _install(stamp: Path) -> None:
+    shutil.rmtree(VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    installed = subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                                "--require-hashes", "--only-binary", ":all:", "-r", str(LOCK)], capture_output=True, text=True)
+    if installed.returncode != 0:
+        shutil.rmtree(VENV, ignore_errors=True)
+        hint = (" (Zensical 0.0.74 e posteriores dependem de zensical-ui: o registro de pacotes precisa servi-lo)"
+                if "zensical-ui" in installed.stderr else "")
+        raise CheckError(f"pip não instalou {LOCK.relative_to(ROOT)}{hint}:\n{installed.stderr.strip()}")
+    stamp.touch()
 
 
-def compare(mkdocs_site: Path, zensical_site: Path) -> list[str]:
-    from decision_tree.sitegen.hosting import for_project
+def zensical_partial(tool: Path, name: str) -> Path | None:
+    """The installed Zensical's own copy of a theme template (in whichever of its packages holds the theme)."""
+    python = tool.parent / "python"
+    found = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True)
+    site_packages = Path(found.stdout.strip()) if found.returncode == 0 else tool.parent.parent / "lib"
+    copies = sorted(p for p in site_packages.glob(f"zensical*/templates/{name}") if p.is_file())
+    return copies[0] if copies else None
+
+
+def _without_leading_comment(text: str) -> str:
+    return re.sub(r"\A\s*\{#-?.*?-?#\}\s*", "", text, flags=re.S).strip()
+
+
+def partial_drift(root: Path, tool: Path) -> list[str]:
+    """Our override of Zensical's partial must be Zensical's own, or the two tools' inline scripts drift apart."""
+    ours = root / "overrides" / OVERRIDDEN_PARTIAL
+    theirs = zensical_partial(tool, OVERRIDDEN_PARTIAL)
+    if theirs is None:
+        return [f"o Zensical instalado não tem {OVERRIDDEN_PARTIAL}: veja onde o tema dele está e atualize este script"]
+    if not ours.is_file():
+        return [f"overrides/{OVERRIDDEN_PARTIAL} não existe: copie-o de {theirs}"]
+    if _without_leading_comment(ours.read_text(encoding="utf-8")) != _without_leading_comment(theirs.read_text(encoding="utf-8")):
+        return [f"overrides/{OVERRIDDEN_PARTIAL} difere do {theirs}: copie o do Zensical instalado (abaixo do comentário)"]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------- builds
+
+
+@dataclass
+class Build:
+    tool: str  # "MkDocs" or "Zensical"
+    variant: str  # pt-BR, for the messages
+    serve_root: Path  # what nginx serves at /
+    path: str  # the site's path under it: "/" or SUB_PATH
+    host: str  # the host name of site_url ("" without one)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def site(self) -> Path:
+        return self.serve_root / self.path.strip("/")
+
+    @property
+    def label(self) -> str:
+        return f"{self.tool}, {self.variant}"
+
+
+def _set_key(config: str, key: str, value: str) -> str:
+    """mkdocs.yml with a top-level `key: value`, replacing the key's line if it has one."""
+    line = f"{key}: {value}"
+    if re.search(rf"^{key}:", config, flags=re.M):
+        return re.sub(rf"^{key}:.*$", line, config, count=1, flags=re.M)
+    return f"{line}\n{config}"
+
+
+def overlay(root: Path, where: Path, site_url: str | None, zensical_out: str) -> Path:
+    """A project folder that is `root` (its entries linked) with its own mkdocs.yml, site-src/ and .cache/: build-docs
+    and Zensical write there, never into `root`; build-docs' content caches are still `root`'s."""
+    from decision_tree.sitegen.webapp import CACHE, SNAPSHOT_CACHE
+
+    where.mkdir(parents=True)
+    for entry in sorted(root.iterdir()):
+        if entry.name in {"mkdocs.yml", ".cache", ".git"} or entry.name.startswith(("site", ".venv")):
+            continue
+        (where / entry.name).symlink_to(entry)
+    for cache in (CACHE, SNAPSHOT_CACHE):  # Zensical writes its own cache files into .cache/ of the project
+        (root / cache).mkdir(parents=True, exist_ok=True)
+        (where / cache).parent.mkdir(parents=True, exist_ok=True)
+        (where / cache).symlink_to((root / cache).resolve())
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    if site_url:
+        config = _set_key(config, "site_url", site_url)
+    (where / "mkdocs.yml").write_text(_set_key(config, "site_dir", zensical_out), encoding="utf-8")  # Zensical has no -d
+    return where
+
+
+def _run(command: list[str], cwd: Path, what: str) -> str:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
+    if done.returncode != 0:
+        raise CheckError(f"{what} falhou (código {done.returncode}):\n{(done.stdout + done.stderr).strip()}")
+    return done.stdout
+
+
+def build_variant(root: Path, work: Path, tool: Path, name: str, variant: str, site_url: str | None) -> list[Build]:
+    """build-docs, then MkDocs and Zensical, for one site_url; the two builds."""
+    from decision_tree.sitegen.render import site_path
+
+    configured = site_url or _configured_site_url(root)
+    path = site_path(configured)
+    host = urllib.parse.urlsplit(configured or "").hostname or ""
+    project = overlay(root, work / name, site_url, f"zensical{path}".rstrip("/"))
+    _run([sys.executable, "-m", "decision_tree", "--root", str(project), "build-docs"], project, f"build-docs ({variant})")
+    mkdocs = Build("MkDocs", variant, project / "mkdocs", path, host)
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(mkdocs.site)],
+         project, f"mkdocs build ({variant})")
+    zensical_build = Build("Zensical", variant, project / "zensical", path, host)
+    _run([str(tool), "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml")], project, f"zensical build ({variant})")
+    if not (zensical_build.site / "index.html").is_file():
+        raise CheckError(f"zensical build ({variant}) não escreveu {zensical_build.site}/index.html")
+    return [mkdocs, zensical_build]
+
+
+def _configured_site_url(root: Path) -> str | None:
+    found = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M)
+    return found.group(1) if found else None
+
+
+# ------------------------------------------------------------------------------------------- the files
+
+
+class _Page(HTMLParser):
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            if name in self.URL_ATTRIBUTES:
+                self.urls.append(value)
+            elif name in ("srcset", "imagesrcset"):
+                self.urls += [c.split()[0] for c in value.split(",") if c.strip()]
+
+
+def page_url(build: Build, file: Path) -> str:
+    rel = file.relative_to(build.site).as_posix()
+    return build.path + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+
+
+def link_problems(build: Build) -> list[str]:
+    """Every internal href/src/action of every page must lead to a file of the build (and to an id for a fragment)."""
+    origin = "https://site.invalid"
+    parsed: dict[Path, _Page] = {}
+
+    def parse(file: Path) -> _Page:
+        if file not in parsed:
+            parser = _Page()
+            parser.feed(file.read_text(encoding="utf-8"))
+            parsed[file] = parser
+        return parsed[file]
+
+    problems = []
+    for file in sorted(build.site.rglob("*.html")):
+        here = page_url(build, file)
+        name = file.relative_to(build.site).as_posix()
+        for value in parse(file).urls:
+            target = urllib.parse.urlsplit(urllib.parse.urljoin(origin + here, value.strip()))
+            internal = target.netloc == "site.invalid" or (build.host and target.hostname == build.host)
+            if target.scheme not in ("http", "https") or not internal:
+                continue
+            path = urllib.parse.unquote(target.path)
+            if not path.startswith(build.path):
+                problems.append(f"{name}: o link {value!r} sai do site (leva a {path}, fora de {build.path})")
+                continue
+            found = build.site / path[len(build.path):]
+            if path.endswith("/") or found.is_dir():
+                found = found / "index.html"
+            if not found.is_file():
+                problems.append(f"{name}: o link {value!r} leva a {path}, que não existe")
+            elif target.fragment and found.suffix == ".html" and urllib.parse.unquote(target.fragment) not in parse(found).ids:
+                problems.append(f"{name}: o link {value!r} leva a {path}, que não tem o id {target.fragment!r}")
+    return problems
+
+
+def csp_problems(build: Build, allowed: tuple[str, ...]) -> list[str]:
     from decision_tree.sitegen.inline_scripts import blocked_in_site
 
-    ours, theirs = pages(mkdocs_site), pages(zensical_site)
-    found = [f"só o MkDocs gera: {p}" for p in sorted(set(ours) - set(theirs))]
-    found += [f"só o Zensical gera: {p}" for p in sorted(set(theirs) - set(ours))]
+    return [f"a CSP publicada bloqueia: {p}" for p in blocked_in_site(build.site, allowed)]
+
+
+def compare(mkdocs: Build, zensical_build: Build) -> list[str]:
+    """What one tool's pages have and the other's do not."""
+    ours, theirs = ({p.relative_to(b.site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(b.site.rglob("*.html"))}
+                    for b in (mkdocs, zensical_build))
+    found = [f"só o MkDocs gera a página {p}" for p in sorted(set(ours) - set(theirs))]
+    found += [f"só o Zensical gera a página {p}" for p in sorted(set(theirs) - set(ours))]
     for page in sorted(set(ours) & set(theirs)):
         for what, pattern in MARKERS.items():
             a, b = len(re.findall(pattern, ours[page])), len(re.findall(pattern, theirs[page]))
             if a != b:
                 found.append(f"{page}: {what}: {a} no MkDocs, {b} no Zensical")
-    blocked: dict[str, list[str]] = {}  # "script (hash)" -> pages
-    for problem in blocked_in_site(zensical_site, for_project(ROOT).scripts):
-        page, _, script = problem.partition(": ")
-        blocked.setdefault(script, []).append(page)
-    found += [f"Zensical: a CSP publicada bloquearia o {script}, em {len(where)} página(s) ({where[0]}…): o tema do "
-              "Zensical escreve outros scripts em linha que os do Material" for script, where in blocked.items()]
     return found
+
+
+# --------------------------------------------------------------------------------------------- browser
+
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' (' + e.sourceFile + ':' + e.lineNumber + ')');
+});
+"""
+
+
+def browser_problems(builds: list[Build], allowed: dict[str, tuple[str, ...]], work: Path, only: list[str]) -> None:
+    """Each build served by the real nginx with the published file, every page opened in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from decision_tree.sitegen.hosting import Hosting
+    from decision_tree.sitegen.local_chromium import CHROMIUM, CHROMIUM_ARGS
+    from decision_tree.sitegen.local_nginx import Certificate, LocalNginx
+
+    certificate = Certificate(work / "tls")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + certificate.chromium_args(), headless=True)
+        try:
+            for n, build in enumerate(builds):
+                hosting = Hosting(allowed[build.variant])
+                with LocalNginx(build.serve_root, hosting, work / f"nginx-{n}", certificate=certificate) as nginx:
+                    build.problems += _visit(browser, build, nginx.url.rstrip("/"), hosting, only)
+        finally:
+            browser.close()
+
+
+def _visit(browser, build: Build, origin: str, hosting, only: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import TimeoutError as Timeout
+
+    seen: list[str] = []
+    context = browser.new_context(locale="pt-BR")
+    context.add_init_script(CSP_LISTENER)
+
+    def route(r):  # type: ignore[no-untyped-def]
+        if r.request.url.startswith(origin + "/") or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            seen.append(f"pedido a outro endereço: {r.request.url}")
+            r.abort()
+
+    context.route("**/*", route)
+    context.on("console", lambda m: seen.append(f"console.{m.type}: {m.text}")
+               if m.type == "error" and not _said_otherwise(m.text) else None)
+    context.on("weberror", lambda e: seen.append(f"erro não tratado: {e.error}"))
+    context.on("response", lambda r: seen.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 and r.url.startswith(origin) else None)
+    page = context.new_page()
+    problems = []
+    try:
+        for file in sorted(build.site.rglob("*.html")):
+            url = page_url(build, file)
+            if url.endswith("404.html") or (only and url.removeprefix(build.path) not in only):
+                continue  # nginx serves it for a missing page; its own links are checked above
+            seen.clear()
+            response = page.goto(origin + url, wait_until="load")
+            if response is None or not response.ok:
+                seen.append(f"a página respondeu {response.status if response else 'nada'}")
+            elif response.headers.get("content-security-policy") != hosting.csp:
+                seen.append("a página não veio com a CSP publicada")
+            app = page.locator("[data-app]")
+            if app.count():
+                seen += _engine_start(page, app)
+            if page.locator(".mermaid").count():
+                try:
+                    page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 200",
+                                           timeout=30_000)
+                except Timeout:
+                    seen.append("o fluxograma não foi desenhado")
+            page.wait_for_timeout(300)  # late console messages (a module's CSP report)
+            problems += [f"{url}: {s}" for s in dict.fromkeys(seen)]
+    finally:
+        context.close()
+    return problems
+
+
+def _said_otherwise(message: str) -> bool:
+    """Chromium's own long messages for what the CSP listener or the HTTP status already reports, shorter."""
+    return "violates the following Content Security Policy directive" in message or message.startswith("Failed to load resource")
+
+
+APPS = {"wizard": "o assistente", "calculator": "a calculadora"}
+
+
+def _engine_start(page, app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The wizard or the calculator starts its engine (its script sets data-engine) and reaches "ready"."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    what = APPS.get(app.first.get_attribute("data-app") or "", "o aplicativo")
+    with contextlib.suppress(Timeout):  # what it came to is read below
+        page.wait_for_selector("[data-app][data-engine]", timeout=30_000)
+        page.wait_for_selector("[data-app][data-engine=ready], [data-app][data-engine=failed]", timeout=READY_MS)
+    state = app.first.get_attribute("data-engine")
+    if state == "ready":
+        return []
+    if state is None:
+        return [f"o script d{what[0]} {what[2:]} não rodou (a página não tem data-engine)"]
+    text = (page.locator("[data-role=fallback-text]").first.text_content() or "").strip()
+    return [f"{what} não ficou pront{what[0]} (estado {state!r}){': ' + text if text else ''}"]
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+
+def check(root: Path, tool: Path, *, browser: bool, work: Path, only: list[str]) -> tuple[list[Build], list[str]]:
+    from decision_tree.sitegen.hosting import for_project
+
+    builds: list[Build] = []
+    allowed: dict[str, tuple[str, ...]] = {}
+    common = partial_drift(root, tool)
+    for name, variant, site_url in (("root", "como no mkdocs.yml", None),
+                                    ("sub", f"sob o caminho {SUB_PATH}", f"https://diretrizes.exemplo.interno{SUB_PATH}")):
+        pair = build_variant(root, work, tool, name, variant, site_url)
+        allowed[variant] = for_project(work / name).scripts  # the CSP its Hospedagem page publishes
+        for build in pair:
+            build.problems += link_problems(build) + csp_problems(build, allowed[variant])
+        common += [f"{variant}: {d}" for d in compare(*pair)]
+        builds += pair
+    if browser:
+        browser_problems(builds, allowed, work, only)
+    return builds, common
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--strict", action="store_true", help="exit 1 when the two builds differ")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project to check (default: this repository)")
+    parser.add_argument("--no-browser", action="store_true", help="only the files: no nginx, no Chromium")
+    parser.add_argument("--only", action="append", default=[], metavar="PAGE", help="open only this page in Chromium (site-relative)")
+    parser.add_argument("--zensical", type=Path, help="this zensical command instead of the one locked in requirements/")
     options = parser.parse_args(argv)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "decision_tree", "build-docs"], cwd=ROOT, check=True, env=env)
-    tool = zensical()
-    with tempfile.TemporaryDirectory(prefix="zensical-check-") as temp:
-        work = Path(temp)
-        ours = work / "mkdocs"
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(ours)], cwd=ROOT, check=True, env=env)
-        project = work / "project"  # Zensical writes site_dir of the config: a copy of the project, not the repository's site/
-        project.mkdir()
-        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")  # copies: Zensical wants its files under the project
-        for name in ("site-src", "overrides"):
-            shutil.copytree(ROOT / name, project / name)
-        built = subprocess.run([str(tool), "build", "--strict", "-f", str(project / "mkdocs.yml")], cwd=project,
-                               capture_output=True, text=True, env=env)
-        print(built.stdout.strip())
-        if built.returncode != 0:
-            print(f"zensical build falhou (código {built.returncode}):\n{built.stderr.strip()}")
-            return 1 if options.strict else 0
-        differences = compare(ours, project / "site")
-    version = subprocess.run([str(tool), "--version"], capture_output=True, text=True).stdout.strip()
-    if not differences:
-        print(f"{version}: as mesmas páginas e as mesmas partes que o MkDocs.")
-        return 0
-    print(f"{version}: {len(differences)} diferença(s) em relação ao MkDocs:")
-    print("\n".join(f"  - {d}" for d in differences))
-    return 1 if options.strict else 0
+    started = time.monotonic()
+    try:
+        tool = options.zensical or zensical()
+        version = subprocess.run([str(tool), "--version"], capture_output=True, text=True).stdout.strip()
+        with tempfile.TemporaryDirectory(prefix="zensical-check-") as temp:
+            builds, common = check(options.root.resolve(), tool, browser=not options.no_browser, work=Path(temp),
+                                   only=options.only)
+    except CheckError as exc:
+        print(f"zensical-check: {exc}", file=sys.stderr)
+        return 1
+    problems = [f"[{b.label}] {html.unescape(p)}" for b in builds for p in b.problems] + common
+    took = f"{time.monotonic() - started:.0f} s"
+    checked = "arquivos e navegador" if not options.no_browser else "arquivos (sem navegador)"
+    if problems:
+        print(f"zensical-check: MkDocs e Zensical {version}: {len(problems)} problema(s) ({checked}, {took}):")
+        print("\n".join(f"  - {p}" for p in problems))
+        return 1
+    print(f"zensical-check: MkDocs e Zensical {version} constroem o mesmo site, na raiz e sob {SUB_PATH}: "
+          f"todo link leva a um arquivo, todo script em linha é permitido pela CSP publicada"
+          + ("" if options.no_browser else f", {'as páginas pedidas abrem' if options.only else 'toda página abre'} sem erro no Chromium"
+             " e o assistente e a calculadora ficam prontos")
+          + f" ({len(builds)} builds, {took}).")
+    return 0
 
 
 if __name__ == "__main__":

@@ -89,13 +89,13 @@ def test_home_sends_each_user_to_their_job(site_dir: Path, g: Guidelines) -> Non
     text = content_text(site_dir, "")
     for label, link in [("Rodar o assistente", "assistente/"), ("Estimar um custo", "calculadora/"),
                         ("Ler as diretrizes", "modos/suporte-padrao/"), ("Copiar uma macro", "macros/")]:
-        assert re.search(rf'href="{re.escape(link)}"[^>]*>{label}</a>', page), label
+        assert re.search(rf'href="/{re.escape(link)}"[^>]*>{label}</a>', page), label
     assert norm(g.title) in text
     for mode in g.modes.values():
         assert norm(mode.title) in text and norm(mode.summary.text) in text
         assert norm(g.billing.modes[mode.id].summary.text) in text
     assert "texto exato" not in text.lower() and "texto proposto" in text.lower()
-    assert 'href="pontos-a-confirmar/"' in page
+    assert 'href="/pontos-a-confirmar/"' in page
 
 
 def test_every_criterion_is_on_its_mode_page_with_its_own_anchor(site_dir: Path, g: Guidelines) -> None:
@@ -117,8 +117,8 @@ def test_the_three_confirmations_are_grouped(site_dir: Path, g: Guidelines) -> N
 def test_the_overlapping_criteria_point_to_each_other(site_dir: Path) -> None:
     modulo = page_html(site_dir, "modos/consultoria-modulo/")
     tele = page_html(site_dir, "modos/consultoria-telefonica/")
-    assert 'href="../consultoria-telefonica/#telefonica-registros-gravados"' in modulo.split('id="modulo-cadastro-gravado"', 1)[1]
-    assert 'href="../consultoria-modulo/#modulo-cadastro-gravado"' in tele.split('id="telefonica-registros-gravados"', 1)[1]
+    assert 'href="/modos/consultoria-telefonica/#telefonica-registros-gravados"' in modulo.split('id="modulo-cadastro-gravado"', 1)[1]
+    assert 'href="/modos/consultoria-modulo/#modulo-cadastro-gravado"' in tele.split('id="telefonica-registros-gravados"', 1)[1]
 
 
 def test_the_readings_of_the_guideline_are_on_the_mode_pages_and_labelled(site_dir: Path, g: Guidelines) -> None:
@@ -169,10 +169,10 @@ def test_suporte_padrao_lists_its_checks_and_what_the_guideline_lacks(site_dir: 
 def test_mode_pages_offer_their_macros_by_audience(site_dir: Path, g: Guidelines) -> None:
     for mode in g.modes.values():
         page = page_html(site_dir, f"modos/{mode.id}/")
-        assert 'href="../../assistente/"' in page and "Abrir o assistente" in page
+        assert 'href="/assistente/"' in page and "Abrir o assistente" in page
         for macro_id in mode.macros:
             assert norm(g.macros[macro_id].title) in content_text(site_dir, f"modos/{mode.id}/")
-            assert f'href="../../macros/{macro_id}/"' in page
+            assert f'href="../../macros/{macro_id}/"' in page  # a Markdown link: each tool writes it relative
         if mode.macros:
             assert 'class="tabbed-set tabbed-alternate"' in page
             assert "propostas até serem importados do Zendesk" in content_text(site_dir, f"modos/{mode.id}/")
@@ -214,7 +214,7 @@ def test_macro_json_for_zendesk_is_published(site_dir: Path, g: Guidelines) -> N
     for macro in g.macros.values():
         data = json.loads((site_dir / "macros" / f"{macro.id}.json").read_text(encoding="utf-8"))
         assert data["title"] == macro.title
-        assert f'href="../{macro.id}.json"' in page_html(site_dir, f"macros/{macro.id}/")
+        assert f'href="/macros/{macro.id}.json"' in page_html(site_dir, f"macros/{macro.id}/")
 
 
 def test_macros_index_lists_every_macro_and_its_status(site_dir: Path, g: Guidelines) -> None:
@@ -250,7 +250,7 @@ def test_decision_table_lists_every_answer_and_where_it_leads(site_dir: Path, g:
             target = g.questions.get(o.next)
             assert (norm(target.question) if target else norm(g.outcomes[o.next].summary.text)) in row_text
             for c in o.criteria:  # criteria by name, with their anchor
-                assert f'href="../modos/{g.criteria[c].mode}/#{c}"' in row.group(1) and norm(g.criteria[c].title) in row_text
+                assert f'href="/modos/{g.criteria[c].mode}/#{c}"' in row.group(1) and norm(g.criteria[c].title) in row_text
     assert set(g.outcomes) <= ids_of(page)
     assert f"{sum(1 for _ in engine.paths())} caminhos possíveis" in text
     assert '<form class="kb-filter" data-role="table-filter" hidden>' in page
@@ -292,7 +292,7 @@ def test_mermaid_comes_from_the_site_through_materials_documented_global(site_di
     """No patch of Material's bundle: the flowchart page defines `mermaid` with the pinned copy, and
     Material's loader goes to its CDN only when that global is missing."""
     page = page_html(site_dir, "fluxograma/")
-    script = page.index('<script src="../assets/vendor/mermaid.min.js"></script>')
+    script = page.index('<script src="/assets/vendor/mermaid.min.js"></script>')
     assert script < page.index('class="mermaid"') < page.index("assets/javascripts/bundle.")
     vendored = site_dir / "assets/vendor/mermaid.min.js"
     assert vendored.read_bytes() == (ROOT / "node_modules/mermaid/dist/mermaid.min.js").read_bytes()

@@ -194,7 +194,7 @@ def test_wizard_page_shows_the_engines_first_question() -> None:
     assert "Pergunta 1" in page.legend
     # the static question, then the <template> of one answer that wizard.js clones
     assert page.radios[:-1] == [(o["id"], o["label"]) for o in first["options"]] and page.radios[-1] == ("", "")
-    assert page.scripts == ["../assets/app/wizard.js"]
+    assert page.scripts == ["/assets/app/wizard.js"]
 
 
 def test_calculator_page_is_prefilled_with_the_reference_values() -> None:
@@ -204,7 +204,7 @@ def test_calculator_page_is_prefilled_with_the_reference_values() -> None:
     taxes = [page.inputs[f"tax{i}"] for i in range(len(b["taxes"]["items"]))]
     assert taxes == [format((Decimal(t["rate"]) * 100).normalize(), "f").replace(".", ",") for t in b["taxes"]["items"]]
     assert taxes == ["5", "0,65", "3"]  # the YAML's ISS, PIS, COFINS as a person types them
-    assert page.scripts == ["../assets/app/calculator.js"]
+    assert page.scripts == ["/assets/app/calculator.js"]
 
 
 def test_pages_escape_every_text_from_the_sources() -> None:

@@ -25,6 +25,7 @@ from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
+from decision_tree.sitegen.render import site_path
 from decision_tree.sitegen.webapp import webapp_assets
 from decision_tree.sources.bundle import load_bundle
 from decision_tree.sources.files import UnsafeFile, tree_files
@@ -49,9 +50,11 @@ def site_files(root: Path) -> dict[str, Content]:
             p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in tree_files(root, root / HAND_WRITTEN)
         }
     except UnsafeFile as exc:
-        raise SourceError(str(exc).split("\n")) from None
-    generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root)))
-    generated |= hosting_pages(_mkdocs_config(root))
+        raise SourceError(str(exc).split("
+")) from None
+    config = _mkdocs_config(root)
+    generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
+    generated |= hosting_pages(config)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
     generated[MERMAID] = mermaid_source(root)
@@ -62,7 +65,8 @@ def site_files(root: Path) -> dict[str, Content]:
 
 
 def _mkdocs_config(root: Path) -> Any:
-    """mkdocs.yml as MkDocs reads it (the Hospedagem page hashes the theme's inline scripts)."""
+    """mkdocs.yml as MkDocs reads it (the Hospedagem page hashes the theme's inline scripts; the links are written
+    under the path of its site_url)."""
     from mkdocs.config import load_config
 
     (root / OUT).mkdir(exist_ok=True)  # the docs_dir must exist to load the config

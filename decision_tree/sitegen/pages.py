@@ -21,7 +21,7 @@ from typing import Any
 from decision_tree.core import urls
 from decision_tree.core.model import Guidelines
 from decision_tree.sitegen import pages_apps, pages_confirm, pages_modes, pages_tree
-from decision_tree.sitegen.render import render
+from decision_tree.sitegen.render import render, served_under
 
 GUIDELINES = "decision_tree/guidelines.yml"
 
@@ -39,8 +39,14 @@ class Dates:
         return max((self.known.get(s, self.fallback) for s in sources), default=self.fallback)
 
 
-def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str]) -> dict[str, str]:
-    """Every generated page of the site: `{docs-relative path: Markdown}`."""
+def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str], site_path: str = "/") -> dict[str, str]:
+    """Every generated page of the site served under `site_path` (the path of `site_url`): `{docs-relative path:
+    Markdown}`. Its links are root-absolute under that path (render.site_link says why)."""
+    with served_under(site_path):
+        return _pages(bundle, last_changed)
+
+
+def _pages(bundle: dict[str, Any], last_changed: dict[str, str]) -> dict[str, str]:
     g = Guidelines.from_dict(bundle)
     dates = Dates(bundle, last_changed)
     rules = dates.of(GUIDELINES)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -68,27 +71,38 @@ def mdtext(text: str) -> Markup:
     return Markup("".join(f"&#{ord(c)};" if c in _MD_SPECIAL else c for c in " ".join(str(text).split())))
 
 
-def url_of(page: str) -> str:
-    """The directory URL of a docs-relative Markdown path (use_directory_urls)."""
-    stem = page.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+def site_path(site_url: str | None) -> str:
+    """The path the site is served under, from mkdocs.yml's `site_url`: "/" at the root of its host name."""
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
 
 
-def relative(from_page: str, target: str) -> str:
-    """Relative link from the page `from_page` (a .md path) to a site URL like `macros/x/#y`."""
-    path, sep, fragment = target.partition("#")
-    base = url_of(from_page).rstrip("/") or "."
-    rel = posixpath.relpath(path.rstrip("/") or ".", base)
-    if path.endswith("/") or not path:
-        rel = "./" if rel == "." else rel + "/"
-    return rel + (sep + fragment if sep else "")
+# The path of the site being generated (`generate_pages` sets it from `site_url`).
+_SITE_PATH: ContextVar[str] = ContextVar("site_path", default="/")
+
+
+@contextmanager
+def served_under(path: str) -> Iterator[None]:
+    """Render the pages of a site served under `path` ("/" or "/x/")."""
+    token = _SITE_PATH.set(path)
+    try:
+        yield
+    finally:
+        _SITE_PATH.reset(token)
+
+
+def site_link(target: str) -> str:
+    """The URL a page writes for a site URL like `macros/x/#y`: root-absolute, under the site's path.
+
+    Not relative: the links sit in raw HTML, which MkDocs leaves as written (relative to the page's URL) and
+    Zensical resolves against the page's .md file, so a relative link would lead elsewhere in one of them. A
+    root-absolute URL is left alone by both, at any depth, the 404 page included."""
+    return _SITE_PATH.get() + target
 
 
 @pass_context
 def href(ctx: Context, target: str) -> str:
-    return relative(ctx["page"], target)
+    return site_link(target)
 
 
 @pass_context
@@ -96,7 +110,7 @@ def badge(ctx: Context, source: dict[str, Any]) -> Markup:
     """The label of a local item: "Não consta na diretriz", who confirms it, a link to its entry."""
     if source.get("kind") != "local":
         return Markup("")
-    link = relative(ctx["page"], f"{urls.TO_CONFIRM}#{source['anchor']}")
+    link = site_link(f"{urls.TO_CONFIRM}#{source['anchor']}")
     status = "confirmado com" if source.get("confirmed") else "a confirmar com"
     return Markup(
         f' <span class="kb-local"><a href="{escape(link)}">Não consta na diretriz</a>'
