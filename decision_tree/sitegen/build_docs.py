@@ -50,8 +50,7 @@ def site_files(root: Path) -> dict[str, Content]:
             p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in tree_files(root, root / HAND_WRITTEN)
         }
     except UnsafeFile as exc:
-        raise SourceError(str(exc).split("
-")) from None
+        raise SourceError(str(exc).split("\n")) from None
     config = _mkdocs_config(root)
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
     generated |= hosting_pages(config)
