@@ -137,7 +137,8 @@ function mountCalculator(app) {
       })),
     );
     const lines = [...body.querySelectorAll("dt")].map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`);
-    const local = (r) => (r.source.kind === "local" ? " (não consta na diretriz)" : "");
+    const localLabel = app.dataset.localLabel ?? "não consta na diretriz"; // the client site words it for clients
+    const local = (r) => (r.source.kind === "local" ? ` (${localLabel})` : "");
     lastText = [
       "Estimativa de custo (valores de referência; o valor efetivo é o do Termo de Aceite)",
       ...lines,
