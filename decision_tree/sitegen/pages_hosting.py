@@ -32,7 +32,7 @@ def client_section(client: h.ClientHosting) -> str:
     new = f"{'.'.join(map(str, h.HTTP2_ON))}"
     old_title = f"nginx até 1.25.0 (Debian 12: {'.'.join(map(str, LEGACY[:2]))})"
     tabs = "".join(
-        f'=== "{title}"\n\n{_indent(_fence("nginx", client.nginx(version), h.CLIENT_CONFIG_FILE))}\n'
+        f'=== "{title} · site dos clientes"\n\n{_indent(_fence("nginx", client.nginx(version)))}\n'
         for title, version in ((old_title, LEGACY), (f"nginx {new} ou mais novo", h.HTTP2_ON))
     )
     return f"""
