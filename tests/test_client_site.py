@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 from engine_helpers import source_root
 
@@ -36,6 +37,7 @@ from decision_tree.sources.bundle import load_bundle, public_bundle
 from decision_tree.sources.loader import read_sources
 from decision_tree.sources.validate import validate
 
+pytestmark = pytest.mark.xdist_group("client_site")  # one build of the client site for its three test files
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "decision_tree" / "guidelines.yml"
 SHORTEST = 12  # shorter strings ("Cliente", "sim", "aceite") are words, not a sign of a leak
@@ -344,8 +346,18 @@ def test_build_docs_clientes_writes_site_src_clientes_and_leaves_site_src_alone(
         shutil.copyfile(ROOT / name, root / name)
     (root / "node_modules").symlink_to(ROOT / "node_modules")
     (root / ".cache").symlink_to(ROOT / ".cache")
-    r = subprocess.run([sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs", "--audience", "clientes"],
-                       capture_output=True, text=True, timeout=600, cwd=root)
+    command = [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs", "--audience", "clientes"]
+    yml = root / "decision_tree" / "guidelines.yml"
+    good = yml.read_text(encoding="utf-8")
+    yml.write_text(good.replace("  - id: conouts-apos-maestro\n    visibility: public\n", "  - id: conouts-apos-maestro\n"),
+                   encoding="utf-8")
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=root)
+    assert broken.returncode == 2 and "nada foi gravado" in broken.stderr, broken.stderr
+    assert re.search(r"decision_tree/guidelines\.yml:\d+: public criterion 'modulo-erro-intermitente' cites the internal "
+                     r"prerequisite 'conouts-apos-maestro'", broken.stderr), broken.stderr
+    assert not (root / "site-src-clientes").exists()
+    yml.write_text(good, encoding="utf-8")
+    r = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=root)
     assert r.returncode == 0, r.stderr
     assert "site-src-clientes" in r.stdout
     assert (root / "site-src-clientes" / "calculadora.md").is_file()
