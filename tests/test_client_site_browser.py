@@ -79,6 +79,8 @@ def test_a_client_reads_the_modes_and_estimates_a_consultancy_on_the_site_alone(
     expect(client.get_by_role("heading", name="Quanto custa")).to_be_visible()
     client.get_by_role("link", name="Estimar um custo").click()
     expect(client.locator("[data-role=total]")).to_be_visible(timeout=READY)  # Python ran in the page's worker
+    # ...restored from the client site's own memory snapshot (checked with its quote probe), not started from scratch
+    assert client.evaluate("() => window.__decisionTree.start") == {"mode": "snapshot", "reason": ""}
     client.locator("#dt-minutes").fill("12,5")
     q = expected_quote(module["id"], "12,5")
     expect(client.locator("[data-role=minutes-billed]")).to_have_text(q["minutes_billed"])
