@@ -327,12 +327,15 @@ def test_a_public_item_inside_an_internal_one_and_a_public_text_naming_an_intern
     def edit(t: str) -> str:
         billing = next(line for line in t.splitlines() if line.startswith("billing:"))
         t = t.replace(billing + "\n  visibility: public", billing, 1)  # billing internal, its taxes still public
+        t = t.replace("    title: Dúvida pontual\n", "    title: Dúvida pontual ([veja](../pontos-a-confirmar/))\n")
         return t.replace("    text: Fornecimento de orientações em dúvidas pontuais.\n",
                          "    text: Fornecimento de orientações em dúvidas pontuais (Passos para Apontamento Tarifado).\n")
     messages = _validate_with(tmp_path, edit)
     inside = [m for m in messages if "is public inside an internal item" in m]
     assert [m.split(": ", 1)[1].split(" is")[0] for m in inside] == [f"billing.taxes.items.{i}" for i in range(3)], messages
     cites = [m for m in messages if "cites the internal procedure 'passos-apontamento-tarifado' (“Passos para Apontamento Tarifado”)" in m]
+    links = [m for m in messages if "links to '../pontos-a-confirmar/', a page of the internal site" in m]
+    assert len(links) == 1, messages
     assert len(cites) == 1, messages  # (the reworded text is also no longer the guideline's verbatim: its own message)
     assert all(re.match(r"^decision_tree/guidelines\.yml:\d+: .+; .+$", m) for m in messages)
 

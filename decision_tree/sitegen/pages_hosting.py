@@ -24,7 +24,10 @@ def hosting_pages(config: MkDocsConfig) -> dict[str, str]:
     """The page for the site `config` builds."""
     scripts = material_inline_scripts(config)
     page = hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts}, _pyodide_core(config))
-    return {PAGE: page + client_section(h.for_client_project(Path(config.config_file_path).resolve().parent))}
+    root = Path(config.config_file_path).resolve().parent
+    if (root / h.CLIENT_MKDOCS).is_file():  # a copy of the analysts' site alone (some tests make one) has no client site
+        page += client_section(h.for_client_project(root))
+    return {PAGE: page}
 
 
 def client_section(client: h.ClientHosting) -> str:

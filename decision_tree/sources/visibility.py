@@ -123,7 +123,8 @@ def check_visibility(ctx: Any) -> None:
                     ctx.add(line_of(container, key), f"the public text at {'.'.join(path)} cites the internal {what} (“{title}”)",
                             f"reword the text, or add `visibility: public` to {what}")
             for target in _LINK.findall(text):
-                if not re.match(r"https?://", target):
+                # a link without a scheme is a page (or an anchor) of the site it is on: the analysts' one
+                if not re.match(r"[\x00-\x20]*[A-Za-z][A-Za-z0-9+.-]*:", target):
                     ctx.add(line_of(container, key), f"the public text at {'.'.join(path)} links to '{target}', a page of the "
                             "internal site", "link to an address outside the site, or remove the link")
 
