@@ -76,18 +76,18 @@ def test_a_client_reads_the_modes_and_estimates_a_consultancy_on_the_site_alone(
         expect(client.get_by_role("link", name=mode["title"], exact=True).first).to_be_visible()
     module = next(m for m in bundle["modes"] if bundle["billing"]["modes"][m["id"]].get("waiver", {}).get("value"))
     client.get_by_role("link", name=module["title"], exact=True).first.click()
-    expect(client.get_by_role("heading", name="Quanto custa")).to_be_visible()
+    expect(client.get_by_role("heading", name="Quanto custa")).to_be_visible(timeout=READY)
     client.get_by_role("link", name="Estimar um custo").click()
     expect(client.locator("[data-role=total]")).to_be_visible(timeout=READY)  # Python ran in the page's worker
     # ...restored from the client site's own memory snapshot (checked with its quote probe), not started from scratch
     assert client.evaluate("() => window.__decisionTree.start") == {"mode": "snapshot", "reason": ""}
     client.locator("#dt-minutes").fill("12,5")
     q = expected_quote(module["id"], "12,5")
-    expect(client.locator("[data-role=minutes-billed]")).to_have_text(q["minutes_billed"])
-    expect(client.locator("[data-role=total]")).to_have_text(brl(q["total"]))
+    expect(client.locator("[data-role=minutes-billed]")).to_have_text(q["minutes_billed"], timeout=READY)  # a loaded machine
+    expect(client.locator("[data-role=total]")).to_have_text(brl(q["total"]), timeout=READY)
     expect(client.locator("[data-role=rules] .kb-local").first).to_have_text("Referência")
     client.get_by_role("button", name="Copiar estimativa").click()
-    expect(client.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")
+    expect(client.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.", timeout=READY)
     copied = client.evaluate("navigator.clipboard.readText()")
     assert "(valor de referência; vale o do seu Termo de Aceite)" in copied and "não consta na diretriz" not in copied
     assert f"Total: {brl(q['total'])}" in copied
@@ -98,7 +98,7 @@ def test_a_client_reads_the_modes_and_estimates_a_consultancy_on_the_site_alone(
     expect(client.locator("#dt-minutes")).to_have_value("12,5", timeout=READY)
     expect(client.locator("[data-role=total]")).to_have_text(brl(q["total"]), timeout=READY)
     client.get_by_role("link", name="Referência").first.click()
-    expect(client.get_by_role("heading", name="Valores de referência")).to_be_visible()
+    expect(client.get_by_role("heading", name="Valores de referência")).to_be_visible(timeout=READY)
     client.wait_for_load_state("networkidle")
     assert client.airgap.foreign == []  # type: ignore[attr-defined]
     assert_clean(client)
