@@ -13,9 +13,13 @@ serve: docs
 	.venv/bin/python -m decision_tree build-docs --watch & trap 'kill $$!' EXIT; \
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs serve --strict -a 127.0.0.1:8000
 
+# Both sites: the analysts' (site/) and the clients' (site-clientes/, only what the YAML marks `visibility: public`).
 build: docs
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
 	.venv/bin/python -m decision_tree check-site site
+	.venv/bin/python -m decision_tree build-docs --audience clientes
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict -f mkdocs.clientes.yml
+	.venv/bin/python -m decision_tree check-site --audience clientes site-clientes
 
 # Do MkDocs and Zensical (Material's successor) build the same working site, at the root and under a sub-path?
 # Links, CSP, the pages in Chromium under the published nginx; exits 1 on any problem (blocking in CI).

@@ -211,3 +211,47 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
     yield p
     context.close()
     assert not problems, "the page reported problems:\n" + "\n".join(problems)
+
+
+# -- the client site (`build-docs --audience clientes`, mkdocs.clientes.yml): tests/test_client_site*.py ------------
+
+
+def build_client_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """Build the client site of the repository at `root` into `out` as the README does (real commands)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    steps = [
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs", "--audience", "clientes"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / hosting.CLIENT_MKDOCS), "-d", str(out)],
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", "--audience", "clientes", str(out)],
+    ]
+    (root / ".cache").mkdir(exist_ok=True)
+    with open(root / ".cache" / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for step in steps:
+            result = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                break
+    return result
+
+
+@pytest.fixture(scope="session")
+def client_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site-clientes") / "site-clientes"
+    result = build_client_site(ROOT, out)
+    assert result.returncode == 0, f"the client site's build failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def client_nginx(client_site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
+    """The client site served by the installed nginx with the file the Hospedagem page publishes for it."""
+    try:
+        server = LocalNginx(client_site_dir, hosting.for_client_project(ROOT), tmp_path_factory.mktemp("nginx-clientes"),
+                            certificate=certificate)
+        server.__enter__()
+    except NginxError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()

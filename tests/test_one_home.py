@@ -18,7 +18,7 @@ from engine_helpers import ROOT, bundle
 
 CODE = sorted((ROOT / "decision_tree").rglob("*.py"))
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "app").glob("*.js"))
-TEMPLATES = sorted((ROOT / "decision_tree" / "sitegen" / "templates").glob("*.j2"))
+TEMPLATES = sorted((ROOT / "decision_tree" / "sitegen" / "templates").rglob("*.j2"))  # the client site's too (clientes/)
 SHORTEST_TEXT = 18  # shorter texts ("Cliente final", "Suporte Padrão") are words, not rules
 
 

@@ -11,16 +11,16 @@ from decision_tree.cli.common import CliError
 
 
 def cmd_build_docs(args: argparse.Namespace) -> int:
-    from decision_tree.sitegen.build_docs import OUT, BuildError, build_docs, watch
+    from decision_tree.sitegen.build_docs import AUDIENCES, BuildError, build_docs, watch
     from decision_tree.sitegen.mermaid import MermaidError
     from decision_tree.sitegen.webapp import WebappError
     from decision_tree.sources.loader import SourceError
 
-    out = (args.out or args.root / OUT).resolve()
+    out = (args.out or args.root / AUDIENCES[args.audience]).resolve()
 
     def once() -> None:
         try:
-            changed = build_docs(args.root, out)
+            changed = build_docs(args.root, out, args.audience)
         except SourceError as exc:
             raise CliError("as fontes têm problemas; nada foi gravado:\n" + "\n".join(exc.messages)) from None
         except (BuildError, MermaidError, WebappError) as exc:
@@ -42,10 +42,11 @@ def cmd_build_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_check_site(args: argparse.Namespace) -> int:
-    from decision_tree.sitegen.hosting import for_project
+    from decision_tree.sitegen.hosting import for_client_project, for_project
     from decision_tree.sitegen.inline_scripts import blocked_in_site
 
-    problems = blocked_in_site(args.site, for_project(args.root).scripts)
+    hosting = for_client_project(args.root) if args.audience else for_project(args.root)
+    problems = blocked_in_site(args.site, hosting.scripts)
     if problems:
         raise CliError("a Content-Security-Policy da página Hospedagem bloquearia estes scripts (mova-os para um arquivo "
                        "em docs/assets/):\n" + "\n".join(problems))
@@ -57,7 +58,10 @@ def add_subcommands(sub: Any) -> None:
     s = sub.add_parser("build-docs", help="grava em site-src/ as páginas e os arquivos gerados, para o mkdocs/zensical")
     s.add_argument("--out", type=Path, help="pasta de saída (padrão: site-src/ na raiz)")
     s.add_argument("--watch", action="store_true", help="grava de novo a cada mudança nas fontes")
+    s.add_argument("--audience", choices=["clientes"], help="o site dos clientes: só o que é `visibility: public`, "
+                   "em site-src-clientes/ (mkdocs.clientes.yml)")
     s.set_defaults(func=cmd_build_docs)
     s = sub.add_parser("check-site", help="confere que o site gerado roda sob a Content-Security-Policy publicada")
     s.add_argument("site", type=Path, help="a pasta do site gerado (ex.: site/)")
+    s.add_argument("--audience", choices=["clientes"], help="o site dos clientes (mkdocs.clientes.yml)")
     s.set_defaults(func=cmd_check_site)

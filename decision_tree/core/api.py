@@ -133,6 +133,8 @@ def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
 def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
     e = engine()
     op = req.get("op")
+    if op in (*WIZARD_OPS, "recommend") and not e.g.questions:  # the client site's bundle has no wizard
+        return {"ok": False, "error": "Este site não tem o assistente de escalonamento."}
     if op in WIZARD_OPS:
         return _wizard(e, req)
     if op == "quote":

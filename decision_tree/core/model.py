@@ -14,6 +14,10 @@ from typing import Any
 from decision_tree.core.billing import Billing, billing_of
 from decision_tree.core.texts import Source, Text
 
+# Who sees an item (`visibility` in the YAML): the analysts' site only, or the client site too.
+INTERNAL = "internal"
+PUBLIC = "public"
+
 
 @dataclass(frozen=True)
 class Mode:
@@ -24,6 +28,7 @@ class Mode:
     scope: tuple[Text, ...]
     readings: tuple[Text, ...]
     macros: tuple[str, ...]
+    visibility: str = INTERNAL
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Criterion:
     contradicts: tuple[str, ...]
     see_also: tuple[str, ...]
     number: int  # 1-based position among the criteria of its mode
+    visibility: str = INTERNAL
 
     @property
     def anchor(self) -> str:
@@ -73,6 +79,7 @@ class Prerequisite:
     mark: str
     waiting: str
     order: Text | None = None  # why the mark comes where it does, when the guideline does not say
+    visibility: str = INTERNAL
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ class Audience:
     title: str
     short: str
     source: Source
+    visibility: str = INTERNAL
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,7 @@ class Guidelines:
     audiences: dict[str, Audience]
     macros: dict[str, Macro]
     billing: Billing
-    ticket: Ticket
+    ticket: Ticket | None  # None in the client site's bundle (sources/bundle.py, public_bundle)
     gaps: dict[str, Gap]
     start: str
     questions: dict[str, Question]
@@ -204,8 +212,9 @@ class Guidelines:
             checks={c["id"]: _check(c) for c in d["checks"]},
             criteria=_criteria(d["criteria"]),
             prerequisites={
-                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"], Source.of(p["source"]), p["mark"], p["waiting"],
-                                      Text.of(p["order"]) if "order" in p else None)
+                p["id"]: Prerequisite(p["id"], tuple(p["modes"]), p["title"], p["text"], Source.of(p["source"]), p.get("mark", ""),
+                                      p.get("waiting", ""), Text.of(p["order"]) if "order" in p else None,
+                                      p.get("visibility", INTERNAL))
                 for p in d["prerequisites"]
             },
             workflow=tuple(
@@ -213,10 +222,11 @@ class Guidelines:
                      Text.of(w["order"]) if "order" in w else None)
                 for w in d["workflow"]
             ),
-            audiences={a["id"]: Audience(a["id"], a["title"], a["short"], Source.of(a["source"])) for a in d["audiences"]},
+            audiences={a["id"]: Audience(a["id"], a["title"], a["short"], Source.of(a["source"]), a.get("visibility", INTERNAL))
+                       for a in d["audiences"]},
             macros={m["id"]: _macro(m) for m in d["macros"]},
             billing=billing_of(d["billing"]),
-            ticket=_ticket(d["ticket"]),
+            ticket=_ticket(d["ticket"]) if "ticket" in d else None,
             gaps={g["id"]: Gap(g["id"], g["title"], g["text"], Source.of(g["source"]), owners.get(g.get("owner", ""), ""))
                   for g in d["gaps"]},
             start=tree["start"],
@@ -231,7 +241,8 @@ def _texts(items: list[dict[str, Any]]) -> tuple[Text, ...]:
 
 def _mode(m: dict[str, Any]) -> Mode:
     readings = _texts(m.get("readings", []))
-    return Mode(m["id"], m["color"], m["title"], Text.of(m["summary"]), _texts(m["scope"]), readings, tuple(m["macros"]))
+    return Mode(m["id"], m["color"], m["title"], Text.of(m["summary"]), _texts(m["scope"]), readings, tuple(m["macros"]),
+                m.get("visibility", INTERNAL))
 
 
 def _check(c: dict[str, Any]) -> Check:
@@ -247,7 +258,7 @@ def _criteria(items: list[dict[str, Any]]) -> dict[str, Criterion]:
             id=c["id"], mode=c["mode"], section=c["section"], title=c["title"], text=c["text"], source=Source.of(c["source"]),
             prerequisites=tuple(c.get("prerequisites", ())), contradicts=tuple(c.get("contradicts", ())),
             see_also=tuple(c.get("see_also", ())),
-            number=per_mode[c["mode"]],
+            number=per_mode[c["mode"]], visibility=c.get("visibility", INTERNAL),
         )
     return criteria
 

@@ -27,12 +27,19 @@ from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.render import site_path
 from decision_tree.sitegen.webapp import webapp_assets
-from decision_tree.sources.bundle import load_bundle
+from decision_tree.sources.bundle import load_bundle, public_bundle
 from decision_tree.sources.files import UnsafeFile, tree_files
 from decision_tree.sources.loader import SourceError
 from decision_tree.sources.revisions import last_changed
 
 OUT = Path("site-src")  # docs_dir in mkdocs.yml
+# The client site (`--audience clientes`): its docs_dir in mkdocs.clientes.yml, only the public items of the YAML,
+# and of docs/ only what its calculator runs (no hand-written page: those are the maintainers').
+CLIENTS = "clientes"
+CLIENT_OUT = Path("site-src-clientes")
+CLIENT_HAND_WRITTEN = ("assets/app/app.css", "assets/app/calculator.js", "assets/app/client.js", "assets/app/worker.js",
+                       "stylesheets/extra.css")
+AUDIENCES = {None: OUT, CLIENTS: CLIENT_OUT}
 HAND_WRITTEN = Path("docs")
 WATCHED = ("docs", "decision_tree", "macros", "schemas", "mkdocs.yml")
 Content = bytes | str | Path
@@ -60,6 +67,19 @@ def site_files(root: Path) -> dict[str, Content]:
     clash = sorted(set(files) & set(generated))
     if clash:
         raise BuildError(f"docs/{clash[0]} would hide the file generated for {clash[0]}; remove or rename docs/{clash[0]}")
+    return files | generated
+
+
+def client_site_files(root: Path) -> dict[str, Content]:
+    """Every file of the client site's sources, from the public bundle only. SourceError on a broken source."""
+    from decision_tree.sitegen.pages import GUIDELINES, Dates
+    from decision_tree.sitegen.pages_clients import client_pages
+
+    full = load_bundle(root)
+    bundle = public_bundle(full)
+    files: dict[str, Content] = {rel: root / HAND_WRITTEN / rel for rel in CLIENT_HAND_WRITTEN}
+    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(full, last_changed(root)).of(GUIDELINES)))
+    generated |= webapp_assets(bundle, root)
     return files | generated
 
 
@@ -219,12 +239,13 @@ def _remove_empty_dirs(out: Path) -> None:
             path.rmdir()
 
 
-def build_docs(root: Path, out: Path | None = None) -> list[str]:
-    """Check the sources, then write the site's sources under `out` (default `root/site-src`)."""
-    default = root / OUT
+def build_docs(root: Path, out: Path | None = None, audience: str | None = None) -> list[str]:
+    """Check the sources, then write the site's sources under `out` (default `root/site-src`, or
+    `root/site-src-clientes` for the client site, `audience="clientes"`)."""
+    default = root / AUDIENCES[audience]
     out = out or default
     check_out(root, out)
-    files = site_files(root)  # raises before anything is written
+    files = client_site_files(root) if audience == CLIENTS else site_files(root)  # raises before anything is written
     return write(out, files, adopt_legacy=out.resolve() == default.resolve())
 
 

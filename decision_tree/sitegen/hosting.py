@@ -242,3 +242,39 @@ def for_project(root: Path) -> Hosting:
 
     (root / "site-src").mkdir(exist_ok=True)  # the docs_dir must exist to load the config
     return for_config(load_config(str(root / "mkdocs.yml")))
+
+
+# -- the client site (`build-docs --audience clientes`, mkdocs.clientes.yml) ---------------------------------------
+# Its own host name, folder and file; the same headers, CSP discipline, cache rules and types as the analysts' site.
+CLIENT_MKDOCS = "mkdocs.clientes.yml"
+CLIENT_DOCS_DIR = "site-src-clientes"
+CLIENT_SERVER_NAME = "clientes.diretrizes.exemplo"
+CLIENT_SITE_ROOT = "/srv/diretrizes/site-clientes"
+CLIENT_CERTIFICATE = "/etc/ssl/certs/clientes-diretrizes.pem"
+CLIENT_CERTIFICATE_KEY = "/etc/ssl/private/clientes-diretrizes.key"
+CLIENT_CONFIG_FILE = "/etc/nginx/sites-available/clientes-diretrizes.conf"
+_CACHE_VARIABLE = "$diretrizes_cache_control"
+_CLIENT_CACHE_VARIABLE = "$clientes_cache_control"  # both files may be included in the same `http`: one map each
+
+
+@dataclass(frozen=True)
+class ClientHosting(Hosting):
+    """The client site's hosting: `nginx()` is the analysts' file (`Hosting.nginx`) with the client site's defaults,
+    its own file name and its own cache map, so that both sites can be served by one nginx."""
+
+    def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = CLIENT_SERVER_NAME,
+              root: str = CLIENT_SITE_ROOT, certificate: str = CLIENT_CERTIFICATE,
+              certificate_key: str = CLIENT_CERTIFICATE_KEY, default_server: bool = False) -> str:
+        """`default_server` is off: the analysts' file holds the server that refuses unknown Host names, and one
+        nginx may have only one per address (turn it on when the client site has an nginx of its own)."""
+        text = super().nginx(version, listen=listen, server_name=server_name, root=root, certificate=certificate,
+                             certificate_key=certificate_key, default_server=default_server)
+        return text.replace(CONFIG_FILE, CLIENT_CONFIG_FILE, 1).replace(_CACHE_VARIABLE, _CLIENT_CACHE_VARIABLE)
+
+
+def for_client_project(root: Path) -> ClientHosting:
+    """The hosting of the client site of the repository at `root` (reads its mkdocs.clientes.yml; builds nothing)."""
+    from mkdocs.config import load_config
+
+    (root / CLIENT_DOCS_DIR).mkdir(exist_ok=True)  # the docs_dir must exist to load the config
+    return ClientHosting(for_config(load_config(str(root / CLIENT_MKDOCS))).scripts)

@@ -23,7 +23,48 @@ LEGACY = (1, 22, 1)  # the nginx of Debian 12, for the form with `listen ... htt
 def hosting_pages(config: MkDocsConfig) -> dict[str, str]:
     """The page for the site `config` builds."""
     scripts = material_inline_scripts(config)
-    return {PAGE: hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts}, _pyodide_core(config))}
+    page = hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts}, _pyodide_core(config))
+    root = Path(config.config_file_path).resolve().parent
+    if (root / h.CLIENT_MKDOCS).is_file():  # a copy of the analysts' site alone (some tests make one) has no client site
+        page += client_section(h.for_client_project(root))
+    return {PAGE: page}
+
+
+def client_section(client: h.ClientHosting) -> str:
+    """The section on the client site: its own nginx file, with the same headers (its CSP has the hashes of its config)."""
+    new = f"{'.'.join(map(str, h.HTTP2_ON))}"
+    old_title = f"nginx até 1.25.0 (Debian 12: {'.'.join(map(str, LEGACY[:2]))})"
+    tabs = "".join(
+        f'=== "{title} · site dos clientes"\n\n{_indent(_fence("nginx", client.nginx(version)))}\n'
+        for title, version in ((old_title, LEGACY), (f"nginx {new} ou mais novo", h.HTTP2_ON))
+    )
+    return f"""
+## Site dos clientes {{#clientes}}
+
+Um segundo site, para clientes e consultores, sai das mesmas fontes: só o que
+o `decision_tree/guidelines.yml` marca com `visibility: public` (o escopo e os
+critérios de cada modalidade, a tarifação, quem paga, a calculadora), sem
+macros, procedimentos, fluxo de aprovação nem estas páginas de manutenção. O
+pacote do assistente e o estado inicial desse site são feitos só com esses
+itens. Para gerá-lo:
+
+```sh
+python -m decision_tree build-docs --audience clientes      # site-src-clientes/
+mkdocs build --strict -f {h.CLIENT_MKDOCS}                # site-clientes/
+python -m decision_tree check-site --audience clientes site-clientes
+```
+
+Publique a pasta `site-clientes/` num nome próprio (como `https://{h.CLIENT_SERVER_NAME}/`), com o arquivo
+abaixo: os mesmos cabeçalhos, a mesma política de segurança (com os hashes dos scripts do tema nesse site),
+as mesmas regras de cache e os mesmos tipos. Ele usa o seu próprio `map` de cache, então os dois arquivos
+podem ficar no mesmo nginx. Salve-o em `{h.CLIENT_CONFIG_FILE}` e ligue-o em `sites-enabled/`.
+
+{tabs}
+A Content-Security-Policy do site dos clientes, numa linha só:
+
+{_fence("text", client.csp)}
+Os testes automatizados servem também este site com este arquivo, no nginx instalado na máquina.
+"""
 
 
 def _pyodide_core(config: MkDocsConfig) -> str:

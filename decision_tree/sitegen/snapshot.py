@@ -66,13 +66,21 @@ api.init(importlib.resources.files("decision_tree").joinpath("bundle.json").read
 """
 
 
+def probe(bundle: dict[str, Any]) -> dict[str, str]:
+    """The request a restored engine must answer (`ok`) before the worker uses it: the wizard's first question, or,
+    for a bundle without the wizard (the client site's), a quote."""
+    if bundle["tree"]["nodes"]:
+        return {"op": "view"}
+    return {"op": "quote", "mode": bundle["modes"][0]["id"], "minutes": "12,5"}
+
+
 def checks(bundle: dict[str, Any]) -> list[dict[str, str]]:
-    """Requests the restored snapshot must answer exactly as the process it was taken from: the first question
-    (first), a path, a quote for every mode and audience of the bundle (refusals included), an unknown operation."""
+    """Requests the restored snapshot must answer exactly as the process it was taken from: the probe (first), a
+    path, a quote for every mode and audience of the bundle (refusals included), an unknown operation."""
     quotes = [
         {"op": "quote", "mode": m["id"], "minutes": "12,5", "audience": a["id"]} for m in bundle["modes"] for a in bundle["audiences"]
     ]
-    first = [{"op": "view"}, {"op": "restart"}, {"op": "view", "state": "0-0"}]
+    first = [probe(bundle), {"op": "restart"}, {"op": "view", "state": "0-0"}]
     return [*first, *quotes, {"op": "quote", "minutes": "1.5"}, {"op": "nao-existe"}]
 
 
@@ -203,8 +211,8 @@ def _run_node(node: str, pyodide_dir: Path, lock: Path, wheel: Path, out: Path) 
         raise SnapshotError(f"{SCRIPT.name} failed (exit {r.returncode}); the engine's snapshot was not built:\n{r.stderr.strip()}")
     result = json.loads(r.stdout)
     first = json.loads(result["answers"][0])
-    if not first.get("ok") or not first.get("view", {}).get("question"):
-        raise SnapshotError(f"{SCRIPT.name}: the initialised engine does not show the first question: {result['answers'][0]}")
+    if not first.get("ok") or not (first.get("view", {}).get("question") or first.get("quote")):
+        raise SnapshotError(f"{SCRIPT.name}: the initialised engine does not answer {checks(bundle)[0]}: {result['answers'][0]}")
     return out.read_bytes()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from decision_tree.sitegen import content_cache
-from decision_tree.sitegen.snapshot import PYODIDE_CORE, Snapshot, SnapshotError, build_snapshot, pyodide_version
+from decision_tree.sitegen.snapshot import PYODIDE_CORE, Snapshot, SnapshotError, build_snapshot, probe, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
 
@@ -99,8 +99,9 @@ def engine_snapshot(bundle: dict[str, Any], root: Path) -> Snapshot | None:
         raise WebappError(str(exc)) from None
 
 
-def manifest(version: str, snapshot: Snapshot | None) -> bytes:
-    """`engine.json`: paths relative to `assets/pyodide/`."""
+def manifest(version: str, snapshot: Snapshot | None, check: dict[str, str] | None = None) -> bytes:
+    """`engine.json`: paths relative to `assets/pyodide/`; `check`, what a restored engine must answer (default: the
+    wizard's first question)."""
     data: dict[str, Any] = {"pyodide": version, "core": f"{version}/", "lock": LOCK, "snapshot": None}
     if snapshot is not None:
         folder = f"snapshot-{snapshot.published}/"
@@ -113,6 +114,8 @@ def manifest(version: str, snapshot: Snapshot | None) -> bytes:
             "slices": [{**s, "file": folder + s["file"]} for s in snapshot.meta["slices"]],
             "stdlib_placeholder": folder + STDLIB_PLACEHOLDER,
         }
+        if check is not None and check != {"op": "view"}:
+            data["snapshot"]["probe"] = check
     return (json.dumps(data, indent=1) + "\n").encode()
 
 
@@ -130,5 +133,5 @@ def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]
         for name, path in snapshot.files().items():
             assets[folder + name] = path
         assets[folder + STDLIB_PLACEHOLDER] = EMPTY_ZIP
-    assets[PYODIDE_DIR + MANIFEST] = manifest(pyodide_version(npm), snapshot)
+    assets[PYODIDE_DIR + MANIFEST] = manifest(pyodide_version(npm), snapshot, probe(bundle))
     return assets

@@ -19,6 +19,7 @@ from typing import Any
 from decision_tree.sources.loader import SourceError, Sources, read_sources
 from decision_tree.sources.provenance import fill, mode_values, normalize, ticket_values
 from decision_tree.sources.validate import validate
+from decision_tree.sources.visibility import is_public
 
 
 def _plain(data: Any) -> Any:
@@ -96,6 +97,47 @@ def make_bundle(sources: Sources, *, render: bool = True) -> dict[str, Any]:
     g["fingerprint"] = fingerprint(g)
     g["macros"] = macros
     return g
+
+
+# What a public item keeps of its provenance: whether it is the guideline's and, for a local one, the anchor of
+# its entry on the client site's page of reference values. The quoted passage and the note are the analysts'.
+_PUBLIC_SOURCE = ("kind", "confirmed", "anchor")
+# Fields of a public item that only the analysts' wizard uses: the marks of its outcome (the approval workflow).
+_WIZARD_ONLY = ("mark", "waiting")
+# Sections the engine's model reads: present (empty) in the public bundle even when nothing in them is public.
+_EMPTY: dict[str, Any] = {
+    "title": "", "origin": None, "owners": [], "gaps": [], "macro_kinds": {}, "modes": [], "checks": [], "criteria": [],
+    "prerequisites": [], "workflow": [], "audiences": [], "procedures": [], "changelog": [], "macros": [],
+    "tree": {"start": "", "nodes": [], "outcomes": []},
+}
+
+
+def _public_inside(value: Any) -> Any:
+    """What belongs to a public item: its values and mappings, and only the public items of its lists."""
+    if isinstance(value, dict):
+        kept = {k: _public_inside(v) for k, v in value.items() if k not in _WIZARD_ONLY}
+        if "source" in kept and isinstance(kept["source"], dict):
+            kept["source"] = {k: v for k, v in kept["source"].items() if k in _PUBLIC_SOURCE}
+        return kept
+    if isinstance(value, list):
+        return [_public_inside(x) for x in value if not isinstance(x, dict) or is_public(x)]
+    return value
+
+
+def public_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The bundle of the client site: only the items marked `visibility: public` (sources/visibility.py), each with
+    what belongs to it; no macro, procedure, check, workflow step, tree, ticket convention or changelog unless public.
+    A public mode lists no macro (they are the analysts'). The engine reads it like the full bundle (no wizard)."""
+    public: dict[str, Any] = dict(_EMPTY)
+    for key, value in bundle.items():
+        if isinstance(value, dict) and is_public(value):
+            public[key] = _public_inside(value)
+        elif isinstance(value, list):
+            public[key] = _public_inside(value)
+    for mode in public["modes"]:
+        mode["macros"] = []
+    public["fingerprint"] = fingerprint(public)
+    return public
 
 
 def load_bundle(root: Path, *, render: bool = True) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from decision_tree.sources import validate_text, validate_tree
 from decision_tree.sources.loader import Sources, line_of
 from decision_tree.sources.provenance import GuidelineText
 from decision_tree.sources.schema_check import check_schema
+from decision_tree.sources.visibility import check_visibility
 
 
 @dataclass
@@ -250,7 +251,7 @@ def check_changelog(ctx: Ctx) -> None:
 # The path checks run only when ids and references are sound: a misspelled
 # `next` would otherwise also make half of the tree "unreachable".
 CHECKS: list[Callable[[Ctx], None]] = [
-    check_ids, check_references, check_billing, check_macros, check_changelog, *validate_text.CHECKS,
+    check_ids, check_references, check_billing, check_macros, check_changelog, *validate_text.CHECKS, check_visibility,
 ]
 
 

@@ -151,13 +151,14 @@ function mountCalculator(app) {
         return el("li", { "data-rule": r.id }, r.text, b ? " " : null, b);
       })),
     );
+    const localLabel = app.dataset.localLabel ?? "não consta na diretriz"; // the client site words it for clients
     // The copied estimate says what the page says: a value with a label is followed by "(não consta na diretriz)".
     const lines = [...body.querySelectorAll("dt")].map((dt) => {
       const dd = dt.nextElementSibling;
       const value = dd.querySelector(".kb-local") ? dd.firstElementChild.textContent : dd.textContent;
-      return `${dt.textContent}: ${value}${dd.querySelector(".kb-local") ? " (não consta na diretriz)" : ""}`;
+      return `${dt.textContent}: ${value}${dd.querySelector(".kb-local") ? ` (${localLabel})` : ""}`;
     });
-    const local = (r) => (r.source.kind === "local" ? " (não consta na diretriz)" : "");
+    const local = (r) => (r.source.kind === "local" ? ` (${localLabel})` : "");
     lastText = [
       "Estimativa de custo (valores de referência; o valor efetivo é o do Termo de Aceite)",
       ...lines,

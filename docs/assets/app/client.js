@@ -73,7 +73,8 @@ export function badge(source, root = document) {
   const node = template.content.firstElementChild.cloneNode(true);
   const link = node.querySelector("a");
   link.href = `${new URL(link.getAttribute("href"), location.href).href.split("#")[0]}#${source.anchor}`;
-  node.querySelector(".kb-owner").textContent = `· ${source.confirmed ? "confirmado com" : "a confirmar com"} ${source.owner_title}`;
+  const owner = node.querySelector(".kb-owner"); // the client site's label names no owner
+  if (owner) owner.textContent = `· ${source.confirmed ? "confirmado com" : "a confirmar com"} ${source.owner_title}`;
   return node;
 }
 

@@ -1,0 +1,132 @@
+"""The client site's pages (`build-docs --audience clientes`), from the public bundle only.
+
+`client_pages(bundle, updated=...)` takes the bundle of `public_bundle` (only
+the items marked `visibility: public`) and returns `{docs-relative path:
+Markdown}` like `generate_pages`: a home page, one page per mode (scope, when
+it is indicated, what it costs), the calculator and the page of reference
+values. Written for clients: addressed to "você"; what the guideline does not
+state is labelled "Referência" and explained as a reference value that the
+client's Termo de Aceite overrides. No page links to the analysts' site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from decision_tree.core.model import Guidelines
+from decision_tree.sitegen.pages_apps import _typed, _typed_money
+from decision_tree.sitegen.pages_modes import _billing, _related
+from decision_tree.sitegen.render import relative, render
+
+HOME = "index.md"
+CALCULATOR = "calculadora.md"
+REFERENCES = "valores-de-referencia.md"
+REFERENCES_URL = "valores-de-referencia/"
+BADGE = "Referência"
+LOCAL_NOTE = "valor de referência; vale o do seu Termo de Aceite"
+
+
+def mode_path(mode_id: str) -> str:
+    return f"modos/{mode_id}.md"
+
+
+def reference_badge(page: str, source: dict[str, Any]) -> Markup:
+    """The label of what the guideline does not state, in a client's words, linking to its reference entry."""
+    if source.get("kind") != "local":
+        return Markup("")
+    link = relative(page, f"{REFERENCES_URL}#{source['anchor']}")
+    return Markup(' <span class="kb-local"><a href="{}" title="{}">{}</a></span>').format(link, LOCAL_NOTE, BADGE)
+
+
+def _context(page: str) -> dict[str, Any]:
+    return {"page": page, "ref": lambda source: reference_badge(page, source), "local_note": LOCAL_NOTE,
+            "references": REFERENCES_URL}
+
+
+def _render(template: str, page: str, **context: Any) -> str:
+    ctx = _context(page)
+    return render(f"clientes/{template}", page, **{k: v for k, v in ctx.items() if k != "page"}, **context)
+
+
+def _modes(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**m, "billing": bundle["billing"]["modes"][m["id"]]["summary"], "url": f"modos/{m['id']}/"} for m in bundle["modes"]]
+
+
+def references(bundle: dict[str, Any], g: Guidelines) -> list[dict[str, Any]]:
+    """Every public value or rule the guideline does not state, with the anchor its label links to."""
+    b = bundle["billing"]
+    found = [
+        {"anchor": b["rate_per_minute"]["source"]["anchor"], "what": "Valor por minuto",
+         "text": f"R$ {b['rate_per_minute']['value'].replace('.', ',')} por minuto, só para estimativas.",
+         "source": b["rate_per_minute"]["source"]},
+        {"anchor": b["taxes"]["source"]["anchor"], "what": "Impostos e alíquotas",
+         "text": ", ".join(f"{t['name']} {_percent(t['rate'])}" for t in b["taxes"]["items"]) + ".", "source": b["taxes"]["source"]},
+        {"anchor": b["partial_minutes"]["source"]["anchor"], "what": "Frações de minuto", "text": b["partial_minutes"]["clause"],
+         "source": b["partial_minutes"]["source"]},
+        {"anchor": b["money_rounding"]["source"]["anchor"], "what": "Arredondamento", "text": b["money_rounding"]["text"],
+         "source": b["money_rounding"]["source"]},
+    ]
+    for mode in bundle["modes"]:
+        for setting in b["modes"][mode["id"]].values():
+            if isinstance(setting, dict) and setting.get("source", {}).get("kind") == "local" and setting.get("text"):
+                found.append({"anchor": setting["source"]["anchor"], "what": mode["title"], "text": setting["text"],
+                              "source": setting["source"]})
+    seen: set[str] = set()
+    unique = []
+    for r in found:
+        if r["source"].get("kind") == "local" and r["anchor"] not in seen:
+            seen.add(r["anchor"])
+            unique.append(r)
+    return unique
+
+
+def _percent(rate: str) -> str:
+    from decimal import Decimal
+
+    return format((Decimal(rate) * 100).normalize(), "f").replace(".", ",") + "%"
+
+
+def mode_page(bundle: dict[str, Any], g: Guidelines, mode: dict[str, Any], updated: str) -> str:
+    page = mode_path(mode["id"])
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in (c for c in g.criteria.values() if c.mode == mode["id"]):
+        conditions = [g.prerequisites[p].text for p in c.prerequisites if p in g.prerequisites]
+        groups.setdefault(c.section, []).append(
+            {"id": c.id, "title": c.title, "text": c.text, "conditions": conditions, "related": _related(g, c.id)}
+        )
+    return _render("mode.md.j2", page, title=mode["title"], updated=updated, mode=mode, criteria=list(groups.items()),
+                   billing=_billing(bundle, mode["id"]))
+
+
+def calculator_context(g: Guidelines) -> dict[str, Any]:
+    """The calculator's form as on the analysts' site (same fields and data roles: calculator.js runs both)."""
+    b = g.billing
+    modes = [
+        {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
+        for m in g.modes.values() if b.modes[m.id].is_billed
+    ]
+    default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
+    waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
+    return {
+        "modes": modes, "default_mode": default,
+        "audiences": [{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
+        "minutes": str(b.modes[default].minimum or 1), "rate": _typed_money(b.reference_rate),
+        "rate_source": b.rate_per_minute.source.to_dict(),
+        "taxes": [{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], "taxes_source": b.taxes_source.to_dict(),
+        "waiver_text": waiver.text if waiver else "",
+    }
+
+
+def client_pages(bundle: dict[str, Any], *, updated: str) -> dict[str, str]:
+    """Every page of the client site: `{docs-relative path: Markdown}`."""
+    g = Guidelines.from_dict(bundle)
+    pages = {HOME: _render("home.md.j2", HOME, title="Modalidades de atendimento", updated=updated,
+                           hide=["navigation", "toc"], modes=_modes(bundle))}
+    for mode in bundle["modes"]:
+        pages[mode_path(mode["id"])] = mode_page(bundle, g, mode, updated)
+    pages[CALCULATOR] = _render("calculadora.md.j2", CALCULATOR, updated=updated, **calculator_context(g))
+    pages[REFERENCES] = _render("valores-de-referencia.md.j2", REFERENCES, title="Valores de referência", updated=updated,
+                                items=references(bundle, g))
+    return pages
