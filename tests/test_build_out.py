@@ -129,14 +129,6 @@ def test_an_unreadable_file_midway_leaves_the_folder_as_it_was(tmp_path: Path) -
     assert tree(out) == {"a.md", "b", "b/c.md", "z.md", MANIFEST}
 
 
-def test_site_files_signature_is_unchanged() -> None:
-    # The `clients` branch builds around these two: build_docs(root, out=None), site_files(root).
-    import inspect
-
-    assert list(inspect.signature(build_docs.build_docs).parameters) == ["root", "out"]
-    assert list(inspect.signature(build_docs.site_files).parameters) == ["root"]
-
-
 def validate(repo: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "decision_tree", "--root", str(repo), "validate"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

@@ -78,9 +78,21 @@ def client_site_files(root: Path) -> dict[str, Content]:
     full = load_bundle(root)
     bundle = public_bundle(full)
     files: dict[str, Content] = {rel: root / HAND_WRITTEN / rel for rel in CLIENT_HAND_WRITTEN}
-    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(full, last_changed(root)).of(GUIDELINES)))
+    config = _client_mkdocs_config(root)
+    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(full, last_changed(root)).of(GUIDELINES),
+                                                      site_path=site_path(config.site_url)))
     generated |= webapp_assets(bundle, root)
     return files | generated
+
+
+def _client_mkdocs_config(root: Path) -> Any:
+    """mkdocs.clientes.yml as MkDocs reads it (the client pages' links are written under the path of its site_url)."""
+    from mkdocs.config import load_config
+
+    from decision_tree.sitegen.hosting import CLIENT_DOCS_DIR, CLIENT_MKDOCS
+
+    (root / CLIENT_DOCS_DIR).mkdir(exist_ok=True)  # the docs_dir must exist to load the config
+    return load_config(str(root / CLIENT_MKDOCS))
 
 
 def _mkdocs_config(root: Path) -> Any:

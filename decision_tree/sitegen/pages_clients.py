@@ -18,7 +18,7 @@ from markupsafe import Markup
 from decision_tree.core.model import Guidelines
 from decision_tree.sitegen.pages_apps import _typed, _typed_money
 from decision_tree.sitegen.pages_modes import _billing, _related
-from decision_tree.sitegen.render import relative, render
+from decision_tree.sitegen.render import render, served_under, site_link
 
 HOME = "index.md"
 CALCULATOR = "calculadora.md"
@@ -36,7 +36,7 @@ def reference_badge(page: str, source: dict[str, Any]) -> Markup:
     """The label of what the guideline does not state, in a client's words, linking to its reference entry."""
     if source.get("kind") != "local":
         return Markup("")
-    link = relative(page, f"{REFERENCES_URL}#{source['anchor']}")
+    link = site_link(f"{REFERENCES_URL}#{source['anchor']}")
     return Markup(' <span class="kb-local"><a href="{}" title="{}">{}</a></span>').format(link, LOCAL_NOTE, BADGE)
 
 
@@ -119,8 +119,14 @@ def calculator_context(g: Guidelines) -> dict[str, Any]:
     }
 
 
-def client_pages(bundle: dict[str, Any], *, updated: str) -> dict[str, str]:
-    """Every page of the client site: `{docs-relative path: Markdown}`."""
+def client_pages(bundle: dict[str, Any], *, updated: str, site_path: str = "/") -> dict[str, str]:
+    """Every page of the client site served under `site_path` (the path of its `site_url`): `{docs-relative path:
+    Markdown}`."""
+    with served_under(site_path):
+        return _client_pages(bundle, updated=updated)
+
+
+def _client_pages(bundle: dict[str, Any], *, updated: str) -> dict[str, str]:
     g = Guidelines.from_dict(bundle)
     pages = {HOME: _render("home.md.j2", HOME, title="Modalidades de atendimento", updated=updated,
                            hide=["navigation", "toc"], modes=_modes(bundle))}
