@@ -90,7 +90,7 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
     """An outcome of an earlier tree version, read-only (`decision_tree.core.archived`)."""
     w = out.write
     r = a["outcome"]
-    w(f"\n=== Resultado: {r['mode_title']} (somente leitura) ===\n{a['message']}\n")
+    w(f"\n=== Resultado: {r['mode_title']} (somente leitura) ===\n{a['message']} {a['read_only']}\n")
     if a["version"]["changelog"]:
         w(f"Versão da árvore: {a['version']['changelog']}\n")
     w(f"\n{a['today']['message']}\n")

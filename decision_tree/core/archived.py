@@ -116,6 +116,15 @@ def open_code(e: Engine, archive: object, text: object) -> dict[str, Any]:
     if fingerprint is None:
         raise StateError("Este link não é de uma versão anterior do assistente.")
     data = _load(archive, fingerprint)
+    try:
+        return _open(e, data, fingerprint, text)
+    except StateError:
+        raise
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError):  # an archive edited by hand or truncated
+        raise StateError(f"A versão {fingerprint} da árvore guardada neste site está danificada e não pôde ser lida.") from None
+
+
+def _open(e: Engine, data: dict[str, Any], fingerprint: str, text: str) -> dict[str, Any]:
     _, digits, marks = _parse(text)
     answers, finished = _answers(data, digits)
     version = {"fingerprint": fingerprint, "date": data["date"], "day": day(data["date"]), "changelog": data["changelog"]}
@@ -142,11 +151,11 @@ def open_code(e: Engine, archive: object, text: object) -> dict[str, Any]:
     outcome |= {"steps": steps, "ticket_note": record["notes"][done].replace(CODE, code)}
     return {
         "finished": True,
-        "read_only": True,
         "state": code,
         "version": version,
-        "message": f"Decidido com a versão {fingerprint} da árvore ({version['day']}). Somente leitura: é o que o assistente "
-                   "mostrava quando este código foi gerado; as respostas e as marcações não podem ser mudadas aqui.",
+        "message": f"Decidido com a versão {fingerprint} da árvore ({version['day']}).",
+        "read_only": "Somente leitura: é o que o assistente mostrava quando este código foi gerado; as respostas e as "
+                     "marcações não podem ser mudadas aqui.",
         "answers": [{"question": q, "answer": a} for _, _, q, a in answers],
         "outcome": outcome,
         "today": _today(e, answers, record),

@@ -25,7 +25,7 @@ from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
-from decision_tree.sitegen.webapp import webapp_assets
+from decision_tree.sitegen.webapp import tree_version_assets, webapp_assets
 from decision_tree.sources.bundle import load_bundle
 from decision_tree.sources.revisions import last_changed
 
@@ -49,6 +49,7 @@ def site_files(root: Path) -> dict[str, Content]:
     generated |= hosting_pages(_mkdocs_config(root))
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
+    generated |= tree_version_assets(root)  # the tree's earlier versions, for old codes
     generated[MERMAID] = mermaid_source(root)
     clash = sorted(set(files) & set(generated))
     if clash:
