@@ -126,6 +126,7 @@ def test_taking_marks_back_says_which_marks_were_cleared(page: Page) -> None:
     notice = page.locator("[data-role=notice]")
     expect(notice).to_have_text(expected)
     expect(notice).to_have_attribute("role", "alert")  # read out when it appears
+    expect(notice).to_be_in_viewport()  # and seen: the page scrolls to it
     for _, label, _ in steps[1:]:
         expect(notice).to_contain_text(f"“{label}”")
         expect(page.get_by_label(label)).not_to_be_checked()

@@ -86,6 +86,7 @@ function mountWizard(app) {
     if (answer.error && request.op === "view") history.replaceState(history.state, "", url);
     else if (push && view.state !== hashState()) history.pushState(history.state, "", url);
     render(view, focus, reveal);
+    if (answer.info) requestAnimationFrame(() => notice.scrollIntoView({ block: "nearest" })); // after render's scroll
   }
 
   function showArchived(a) {
