@@ -97,7 +97,7 @@ def test_an_old_code_today_s_tree_would_ask_again_says_so(page: Page) -> None:
 @pytest.mark.parametrize(
     ("code", "says"),
     [
-        ("abcdef-01", "que não foi guardada"),  # a version the site does not keep
+        ("abcdef-01", "versão anterior do assistente (versão abcdef da árvore)"),  # a version the site does not keep
         ("{old}-zz", "não tem essa resposta"),  # damaged digits
         ("{old}-0.zzzzzzz", "foi alterado"),
     ],

@@ -14,9 +14,9 @@
 //
 // A code made with an earlier version of the tree (an old "Código do assistente")
 // gets an answer naming that version (`archive`): the worker then reads the
-// version from assets/tree-versions/ (its index first; nothing when the site
-// does not keep it) and asks the engine again with it (`op: "archived"`), so
-// the page receives the old outcome, read-only. Only then: the normal start
+// version from assets/tree-versions/ (its index first) and asks the engine
+// again with it (`op: "archived"`), so the page receives the old outcome,
+// read-only; for a version the site does not keep, the first answer stands. Only then: the normal start
 // never reads these files.
 //
 // A restored process has imported everything it needs: the standard library
@@ -230,8 +230,10 @@ async function answer(request) {
   if (!response.includes('"archive": "')) return response;
   const { archive } = JSON.parse(response);
   if (!/^[0-9a-f]{6}$/.test(archive)) return response;
+  const text = await treeVersion(archive);
+  if (text === null) return response; // a version the site does not keep: the engine's answer says so
   const { state } = JSON.parse(request);
-  return handle(JSON.stringify({ op: "archived", state, archive: await treeVersion(archive) }));
+  return handle(JSON.stringify({ op: "archived", state, archive: text }));
 }
 
 self.addEventListener("message", async (event) => {
