@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from engine_helpers import ROOT, bundle, engine
 from playwright.sync_api import Page, expect
+from test_accessibility_browser import audit
 
 from decision_tree.core import api, archived
 from decision_tree.core.engine import State
@@ -138,3 +139,38 @@ def test_taking_marks_back_says_which_marks_were_cleared(page: Page) -> None:
     page.locator("form.dt-change").get_by_role("radio", name=other.label, exact=True).check()
     page.get_by_role("button", name="Confirmar").click()
     expect(notice).to_have_text(f"A marcação do resultado foi desfeita porque uma resposta mudou: “{steps[0][1]}”.")
+
+
+def fabricated_version() -> tuple[str, dict[str, Any]]:
+    """A version that never existed, for the case the history lacks: today's archive under another fingerprint,
+    with one path that decided another mode then. Returns (a code of that path, the archive)."""
+    e = engine()
+    data = json.loads(archives(ROOT)[e.g.fingerprint].read_text(encoding="utf-8"))
+    data |= {"fingerprint": "a0b1c2", "date": "2026-01-15", "changelog": "Uma versão de teste."}
+    digits, i = next(iter(data["paths"].items()))
+    other = next(j for j, r in enumerate(data["outcomes"]) if r["mode"] != data["outcomes"][i]["mode"] and len(r["notes"]) >= 1)
+    data["paths"][digits] = other
+    return f"a0b1c2-{digits}", data
+
+
+def test_an_old_code_whose_decision_changed_says_today_decides_differently(page: Page) -> None:
+    code, data = fabricated_version()
+    a = archived.open_code(engine(), data, code)
+    assert a["today"]["differs"] is True
+    # the site serves the fabricated version as if it were archived (the worker's requests go through the context)
+    page.context.route("**/assets/tree-versions/index.json", lambda route: route.fulfill(json={"fingerprints": ["a0b1c2"]}))
+    body = json.dumps(data)
+    page.context.route("**/assets/tree-versions/a0b1c2.json", lambda route: route.fulfill(body=body, content_type="application/json"))
+    page.goto("assistente/#" + code)
+    version = page.locator("[data-role=archived-version]")
+    expect(version).to_contain_text("Decidido com a versão a0b1c2 da árvore (15/01/2026).", timeout=READY)
+    expect(version).to_contain_text("Uma versão de teste.")
+    today = page.locator("[data-role=archived-today]")
+    expect(today).to_have_text(a["today"]["message"])
+    expect(today).to_contain_text(
+        f"A árvore atual decide diferente: com as mesmas respostas, o resultado hoje é {a['today']['mode_title']}."
+    )
+    expect(page.locator("[data-role=outcome-title]")).to_have_text(f"Resultado: {a['outcome']['mode_title']}")
+    assert a["outcome"]["mode_title"] != a["today"]["mode_title"]
+    problems = audit(page, "wizard: an old code, read-only")
+    assert problems == [], "\n".join(problems)

@@ -24,7 +24,7 @@ export function renderArchived(outcome, a, live, actions) {
       { class: "dt-pending", "data-role": "archived-version" },
       el("p", {}, el("strong", { text: a.message })),
       el("p", { text: a.read_only }),
-      a.version.changelog && el("p", { class: "dt-hint", text: `Nessa versão: ${a.version.changelog}` }),
+      a.version.changelog && el("p", { text: `Nessa versão: ${a.version.changelog}` }),
     ),
     el("p", { "data-role": "archived-today", "data-differs": String(today.differs) }, el("strong", { text: today.message })),
     el("p", { class: "dt-summary", "data-role": "summary", text: r.summary }),
