@@ -236,3 +236,17 @@ def test_the_archive_written_for_a_tree_is_what_its_engine_decides(tmp_path: Pat
     e = engine_of(root)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert changed and data == current_archive(root) and len(data["paths"]) == sum(1 for _ in e.paths())
+
+
+def test_recommend_opens_a_real_code_of_the_git_history_as_the_page_does() -> None:
+    e = Engine(Guidelines.from_dict(bundle()))
+    fp, path = next((fp, p) for fp, p in sorted(archives(ROOT).items()) if fp != e.g.fingerprint)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    code = f"{fp}-{next(iter(data['paths']))}"
+    expected = archived.open_code(e, data, code)
+    r = run("recommend", code, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == expected
+    text = run("recommend", code)
+    assert text.returncode == 0 and expected["message"] in text.stdout and expected["today"]["message"] in text.stdout
+    assert f"=== Resultado: {expected['outcome']['mode_title']} (somente leitura) ===" in text.stdout
