@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 from typing import Any
+
+from decision_tree.cli.common import CliError
 
 
 def cmd_archive_tree(args: argparse.Namespace) -> int:
     from decision_tree.sources.tree_versions import archive_current, archive_from_git
 
     if args.from_git:
-        archive_from_git(args.root)
+        try:
+            archive_from_git(args.root)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise CliError(f"{args.root}: o histórico do git não pôde ser lido ({exc}); rode o comando num clone do repositório.") from None
     path, changed = archive_current(args.root)
     rel = path.relative_to(args.root)
     print(f"{rel}: versão atual da árvore {'gravada' if changed else 'já estava em dia'}.")
