@@ -31,18 +31,20 @@ def old_versions() -> dict[str, dict[str, Any]]:
     return {fp: json.loads(p.read_text(encoding="utf-8")) for fp, p in archives(ROOT).items() if fp != current}
 
 
-def old_code(today: bool | None, marked: bool) -> tuple[str, dict[str, Any]]:
-    """A code of an earlier version whose outcome today's tree decides the same (False), or asks anew for (None)."""
-    for fp, data in sorted(old_versions().items()):
-        for digits, i in data["paths"].items():
-            record = data["outcomes"][i]
-            if marked and sum(1 for s in record["steps"] if s["mark"]) < 2:
-                continue
-            code = f"{fp}-{digits}" + (".1" if marked else "")
-            a = archived.open_code(engine(), data, code)
-            if a["today"]["differs"] is today:
-                return code, a
-    raise AssertionError(f"no archived path with today.differs={today} (marked={marked})")
+def old_code(*today: bool | None, marked: bool) -> tuple[str, dict[str, Any]]:
+    """A code of an earlier version for which today's tree decides the same (False), differently (True) or asks anew
+    (None): the first kind of `today` the archive has."""
+    for kind in today:
+        for fp, data in sorted(old_versions().items()):
+            for digits, i in data["paths"].items():
+                record = data["outcomes"][i]
+                if marked and sum(1 for s in record["steps"] if s["mark"]) < 2:
+                    continue
+                code = f"{fp}-{digits}" + (".1" if marked else "")
+                a = archived.open_code(engine(), data, code)
+                if a["today"]["differs"] is kind:
+                    return code, a
+    raise AssertionError(f"no archived path with today.differs in {today} (marked={marked})")
 
 
 def first_question() -> str:
@@ -51,7 +53,7 @@ def first_question() -> str:
 
 
 def test_an_old_code_from_a_ticket_shows_what_was_decided_then_read_only(page: Page) -> None:
-    code, a = old_code(today=False, marked=True)
+    code, a = old_code(False, True, marked=True)  # today's tree reaches an outcome for the same answers
     page.goto("assistente/#" + code)
     outcome = page.locator("[data-role=outcome]")
     title = outcome.locator("[data-role=outcome-title]")
@@ -61,7 +63,8 @@ def test_an_old_code_from_a_ticket_shows_what_was_decided_then_read_only(page: P
     expect(version).to_contain_text(f"Decidido com a versão {a['version']['fingerprint']} da árvore ({a['version']['day']}).")
     expect(version).to_contain_text("Somente leitura")
     expect(outcome.locator("[data-role=archived-today]")).to_have_text(a["today"]["message"])
-    expect(outcome.locator("[data-role=archived-today]")).to_contain_text("A árvore atual decide o mesmo")
+    said = "A árvore atual decide diferente" if a["today"]["differs"] else "A árvore atual decide o mesmo"
+    expect(outcome.locator("[data-role=archived-today]")).to_contain_text(said)
     expect(outcome.locator("[data-role=ticket-note]")).to_have_text(a["outcome"]["ticket_note"])
     expect(outcome.locator("[data-role=archived-answers] li")).to_have_count(len(a["answers"]))
     first_mark = next(s for s in a["outcome"]["steps"] if s["mark"])
@@ -86,7 +89,7 @@ def test_an_old_code_from_a_ticket_shows_what_was_decided_then_read_only(page: P
 
 
 def test_an_old_code_today_s_tree_would_ask_again_says_so(page: Page) -> None:
-    code, a = old_code(today=None, marked=False)
+    code, a = old_code(None, marked=False)
     page.goto("assistente/#" + code)
     today = page.locator("[data-role=archived-today]")
     expect(today).to_have_text(a["today"]["message"], timeout=READY)
