@@ -242,7 +242,8 @@ def test_recommend_opens_a_real_code_of_the_git_history_as_the_page_does() -> No
     e = Engine(Guidelines.from_dict(bundle()))
     fp, path = next((fp, p) for fp, p in sorted(archives(ROOT).items()) if fp != e.g.fingerprint)
     data = json.loads(path.read_text(encoding="utf-8"))
-    code = f"{fp}-{next(iter(data['paths']))}"
+    digits = next(d for d, i in data["paths"].items() if any(b in data["outcomes"][i]["local"] for b in data["outcomes"][i]["billing"]))
+    code = f"{fp}-{digits}"
     expected = archived.open_code(e, data, code)
     r = run("recommend", code, "--json")
     assert r.returncode == 0, r.stderr
@@ -250,3 +251,7 @@ def test_recommend_opens_a_real_code_of_the_git_history_as_the_page_does() -> No
     text = run("recommend", code)
     assert text.returncode == 0 and expected["message"] in text.stdout and expected["today"]["message"] in text.stdout
     assert f"=== Resultado: {expected['outcome']['mode_title']} (somente leitura) ===" in text.stdout
+    r = expected["outcome"]
+    local = [b for b in r["billing"] if b in r["local"]]
+    assert local and all(f"  - {b} [não consta na diretriz]" in text.stdout for b in local)  # labelled as that version did
+    assert all(f"  - {b}\n" in text.stdout for b in r["billing"] if b not in r["local"])

@@ -31,6 +31,12 @@ def old_versions() -> dict[str, dict[str, Any]]:
     return {fp: json.loads(p.read_text(encoding="utf-8")) for fp, p in archives(ROOT).items() if fp != current}
 
 
+def shown_local(r: dict[str, Any]) -> list[str]:
+    """The texts of an archived outcome the view shows that are local (not the guideline's)."""
+    shown = [r["summary"], *(s["text"] for s in r["steps"]), *r["next_steps"], *r["billing"]]
+    return [t for t in shown if t in r["local"]]
+
+
 def old_code(*today: bool | None, marked: bool) -> tuple[str, dict[str, Any]]:
     """A code of an earlier version for which today's tree decides the same (False), differently (True) or asks anew
     (None): the first kind of `today` the archive has."""
@@ -38,7 +44,7 @@ def old_code(*today: bool | None, marked: bool) -> tuple[str, dict[str, Any]]:
         for fp, data in sorted(old_versions().items()):
             for digits, i in data["paths"].items():
                 record = data["outcomes"][i]
-                if marked and sum(1 for s in record["steps"] if s["mark"]) < 2:
+                if marked and (not any(s["mark"] for s in record["steps"]) or not shown_local(record)):
                     continue
                 code = f"{fp}-{digits}" + (".1" if marked else "")
                 a = archived.open_code(engine(), data, code)
@@ -53,7 +59,7 @@ def first_question() -> str:
 
 
 def test_an_old_code_from_a_ticket_shows_what_was_decided_then_read_only(page: Page) -> None:
-    code, a = old_code(False, True, marked=True)  # today's tree reaches an outcome for the same answers
+    code, a = old_code(False, True, marked=True)  # today's tree reaches an outcome for the same answers; a local text shown
     page.goto("assistente/#" + code)
     outcome = page.locator("[data-role=outcome]")
     title = outcome.locator("[data-role=outcome-title]")
@@ -67,6 +73,9 @@ def test_an_old_code_from_a_ticket_shows_what_was_decided_then_read_only(page: P
     expect(outcome.locator("[data-role=archived-today]")).to_contain_text(said)
     expect(outcome.locator("[data-role=ticket-note]")).to_have_text(a["outcome"]["ticket_note"])
     expect(outcome.locator("[data-role=archived-answers] li")).to_have_count(len(a["answers"]))
+    local = shown_local(a["outcome"])
+    expect(outcome.locator(".kb-local")).to_have_count(len(local))  # "Não consta na diretriz", as that version said
+    expect(outcome.locator(".kb-local").first).to_contain_text("Não consta na diretriz")
     first_mark = next(s for s in a["outcome"]["steps"] if s["mark"])
     expect(outcome.locator("[data-role=steps]")).to_contain_text(f"{first_mark['mark']} ✓")  # the mark set then
     # nothing to change: no checkbox, no answer to change, no question

@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any, TextIO
 
-from decision_tree.cli.common import CliError, label, load
+from decision_tree.cli.common import LOCAL, CliError, label, load
 from decision_tree.core import archived
 from decision_tree.core.engine import Engine, StateError
 from decision_tree.core.model import Outcome
@@ -90,13 +90,18 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
     """An outcome of an earlier tree version, read-only (`decision_tree.core.archived`)."""
     w = out.write
     r = a["outcome"]
+    local = set(r["local"])
+
+    def tag(text: str) -> str:
+        return f"{text} {LOCAL}" if text in local else text
+
     w(f"\n=== Resultado: {r['mode_title']} (somente leitura) ===\n{a['message']} {a['read_only']}\n")
     if a["version"]["changelog"]:
         w(f"Versão da árvore: {a['version']['changelog']}\n")
     w(f"\n{a['today']['message']}\n")
     if a["today"]["finished"]:
         w(f"Código com a árvore atual: {a['today']['state']}\n")
-    w(f"\n{r['summary']}\n")
+    w(f"\n{tag(r['summary'])}\n")
     if r["pending"]:
         w(f"\nVerificação pendente: {r['pending']}\n")
     if r["criteria"]:
@@ -109,7 +114,10 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
         w("\nEtapas, como estavam marcadas:\n")
         for i, s in enumerate(r["steps"], start=1):
             status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
-            w(f"  {i}. {s['title'] + ' — ' if s['title'] else ''}{s['text']}{status}\n")
+            w(f"  {i}. {s['title'] + ' — ' if s['title'] else ''}{tag(s['text'])}{status}\n")
+    for title, items in (("Próximos passos", r["next_steps"]), ("Tarifação, nessa versão", r["billing"])):
+        if items:
+            w(f"\n{title}:\n" + "".join(f"  - {tag(x)}\n" for x in items))
     w("\nRespostas dadas:\n")
     for x in a["answers"]:
         w(f"  - {x['question']} {x['answer']}\n")

@@ -147,7 +147,7 @@ def _open(e: Engine, data: dict[str, Any], fingerprint: str, text: str) -> dict[
         k += 1 if s["mark"] else 0
         steps.append(step)
     outcome = {key: record[key] for key in ("outcome", "mode", "mode_title", "summary", "pending", "criteria", "audience",
-                                             "payer", "next_steps", "billing")}
+                                             "payer", "next_steps", "billing", "local")}
     outcome |= {"steps": steps, "ticket_note": record["notes"][done].replace(CODE, code)}
     return {
         "finished": True,

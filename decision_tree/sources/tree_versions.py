@@ -55,6 +55,22 @@ def _pending(p: Any) -> str | None:
     return f"{p['title']} — {p.get('pending') or p.get('text') or ''}".rstrip(" —")
 
 
+def _local_texts(data: Any, found: dict[str, Any]) -> dict[str, Any]:
+    """Every text below `data` whose source is local (not the guideline's), with that source: the view labels it
+    "Não consta na diretriz"."""
+    if isinstance(data, dict):
+        source = data.get("source")
+        if isinstance(source, dict) and source.get("kind") == "local" and isinstance(data.get("text"), str):
+            keep = ("kind", "anchor", "owner_title", "confirmed")
+            found.setdefault(data["text"], {k: source[k] for k in keep if k in source})
+        for value in data.values():
+            _local_texts(value, found)
+    elif isinstance(data, list):
+        for value in data:
+            _local_texts(value, found)
+    return found
+
+
 def _record(levels: list[dict[str, Any]]) -> dict[str, Any]:
     """What a finished path showed, from its outcome at 0, 1, 2… marks (any era of the engine's output)."""
     r = levels[0]
@@ -72,6 +88,7 @@ def _record(levels: list[dict[str, Any]]) -> dict[str, Any]:
         "next_steps": [_text(s) for s in r.get("next_steps") or []],
         "billing": [_text(b) for b in (r.get("billing") or {}).get("rules") or []],
         "notes": [lv["ticket_note"].replace(lv["state"], CODE) for lv in levels],
+        "local": _local_texts(r, {}),  # empty for a version that did not record where its texts came from
     }
 
 

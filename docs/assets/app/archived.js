@@ -3,7 +3,7 @@
 // today's tree decides differently (all said by the engine:
 // decision_tree/core/archived.py). Nothing here can change the old outcome;
 // the actions lead to today's tree.
-import { copyText, el } from "./client.js";
+import { badge, copyText, el } from "./client.js";
 
 function block(title, ...children) {
   return el("section", { class: "dt-block" }, el("h3", { text: title }), ...children);
@@ -17,6 +17,11 @@ export function renderArchived(outcome, a, live, actions) {
   const r = a.outcome;
   const today = a.today;
   const list = (name, items, item) => el("ul", { "data-role": name }, items.map(item));
+  // A text the guideline does not state, labelled as that version labelled it (the archive lists them with their source).
+  const labelled = (text) => {
+    const b = Object.hasOwn(r.local, text) ? badge(r.local[text]) : null;
+    return b ? [text, " ", b] : [text];
+  };
   const parts = [
     el("h2", { id: "dt-outcome-title", tabindex: "-1", "data-role": "outcome-title" }, "Resultado: ", el("span", { "data-role": "mode", text: r.mode_title })),
     el(
@@ -27,7 +32,7 @@ export function renderArchived(outcome, a, live, actions) {
       a.version.changelog && el("p", { text: `Nessa versão: ${a.version.changelog}` }),
     ),
     el("p", { "data-role": "archived-today", "data-differs": String(today.differs) }, el("strong", { text: today.message })),
-    el("p", { class: "dt-summary", "data-role": "summary", text: r.summary }),
+    el("p", { class: "dt-summary", "data-role": "summary" }, ...labelled(r.summary)),
     r.audience && el("p", {}, "Solicitante: ", el("strong", { "data-role": "audience", text: r.audience })),
     r.pending && el("p", { "data-role": "pending" }, el("strong", { text: "Verificação pendente: " }), r.pending),
     r.criteria.length > 0 &&
@@ -46,17 +51,17 @@ export function renderArchived(outcome, a, live, actions) {
               "li",
               { "data-done": s.mark ? String(s.done) : null },
               s.title && el("strong", { text: `${s.title} — ` }),
-              s.text,
+              ...labelled(s.text),
               s.mark && el("span", { class: "dt-hint", "data-role": "step-status" }, " — ", el("strong", { text: s.done ? `${s.mark} ✓` : s.waiting })),
             ),
           ),
         ),
       ),
-    r.next_steps.length > 0 && block("Próximos passos", list("next-steps", r.next_steps, (s) => el("li", { text: s }))),
+    r.next_steps.length > 0 && block("Próximos passos", list("next-steps", r.next_steps, (s) => el("li", {}, ...labelled(s)))),
     r.billing.length > 0 &&
       block(
         "Tarifação, nessa versão",
-        list("billing", r.billing, (b) => el("li", { text: b })),
+        list("billing", r.billing, (b) => el("li", {}, ...labelled(b))),
         r.payer && el("p", {}, "Quem paga: ", el("strong", { "data-role": "payer", text: r.payer })),
       ),
     block("Respostas dadas", list("archived-answers", a.answers, (x) => el("li", {}, el("span", { class: "dt-history-q", text: x.question }), " ", el("strong", { text: x.answer })))),
