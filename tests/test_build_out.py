@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from decision_tree.sitegen import build_docs
 from decision_tree.sitegen.build_docs import BuildError, write
 
 MANIFEST = ".build-docs.json"

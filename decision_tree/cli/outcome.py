@@ -8,8 +8,9 @@ import re
 import sys
 from typing import Any, TextIO
 
-from decision_tree.cli.common import CliError, label, load
-from decision_tree.core.engine import StateError
+from decision_tree.cli.common import LOCAL, CliError, label, load
+from decision_tree.core import archived
+from decision_tree.core.engine import Engine, StateError
 from decision_tree.core.model import Outcome
 
 
@@ -90,8 +91,69 @@ def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO 
             out.write(f"Opção inválida: “{line.strip()[:40]}”. Digite um número de 1 a {len(q.options)}, v, r ou s.\n")
 
 
+def render_archived(a: dict[str, Any], out: TextIO) -> None:
+    """An outcome of an earlier tree version, read-only (`decision_tree.core.archived`)."""
+    w = out.write
+    r = a["outcome"]
+    local = set(r["local"])
+
+    def tag(text: str) -> str:
+        return f"{text} {LOCAL}" if text in local else text
+
+    w(f"\n=== Resultado: {r['mode_title']} (somente leitura) ===\n{a['message']} {a['read_only']}\n")
+    if a["version"]["changelog"]:
+        w(f"Versão da árvore: {a['version']['changelog']}\n")
+    w(f"\n{a['today']['message']}\n")
+    if a["today"]["finished"]:
+        w(f"Código com a árvore atual: {a['today']['state']}\n")
+    w(f"\n{tag(r['summary'])}\n")
+    if r["pending"]:
+        w(f"\nVerificação pendente: {r['pending']}\n")
+    if r["criteria"]:
+        w("\nCritérios da diretriz que levaram a este resultado:\n")
+        for c in r["criteria"]:
+            w(f"  - {c['title'] + ': ' if c['title'] else ''}{c['text']}\n")
+    if r["audience"]:
+        w(f"\nSolicitante: {r['audience']}\n")
+    if r["steps"]:
+        w("\nEtapas, como estavam marcadas:\n")
+        for i, s in enumerate(r["steps"], start=1):
+            status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
+            w(f"  {i}. {s['title'] + ' — ' if s['title'] else ''}{tag(s['text'])}{status}\n")
+    for title, items in (("Próximos passos", r["next_steps"]), ("Tarifação, nessa versão", r["billing"])):
+        if items:
+            w(f"\n{title}:\n" + "".join(f"  - {tag(x)}\n" for x in items))
+    w("\nRespostas dadas:\n")
+    for x in a["answers"]:
+        w(f"  - {x['question']} {x['answer']}\n")
+    w(f"\nNota para o ticket (de então):\n{'-' * 40}\n{r['ticket_note']}\n{'-' * 40}\n")
+
+
+def _recommend_archived(args: argparse.Namespace, e: Engine) -> int:
+    from decision_tree.sources.tree_versions import archived as archives
+
+    if args.mark:
+        raise CliError("Este código é de uma versão anterior da árvore e abre somente para leitura: não é possível marcar etapas.")
+    path = archives(args.root).get(archived.other_version(e, args.state) or "")
+    try:
+        a = archived.open_code(e, path.read_text(encoding="utf-8") if path else None, args.state)
+    except StateError as exc:
+        raise CliError(str(exc)) from None
+    if not a["finished"]:
+        v = a["version"]
+        raise CliError(f"Este código é da versão {v['fingerprint']} da árvore ({v['day']}) e não chegou a um resultado: "
+                       f"não há decisão para mostrar. Para continuar com a árvore atual: wizard --state {e.encode(a['state'])}")
+    if args.json:
+        print(json.dumps(a, ensure_ascii=False, indent=2))
+    else:
+        render_archived(a, sys.stdout)
+    return 0
+
+
 def cmd_recommend(args: argparse.Namespace) -> int:
     _, e = load(args.root, render=args.json)
+    if archived.other_version(e, args.state):
+        return _recommend_archived(args, e)
     try:
         state = e.decode(args.state)
         for step in args.mark or []:

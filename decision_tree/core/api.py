@@ -5,6 +5,12 @@ same `handle` in CPython to prove the page and the terminal agree. No
 decision or price is computed anywhere else. Every answer has one envelope:
 `{"ok": bool, "error": str | None, ...}` plus `view` (wizard operations),
 `quote` and `errors` (the calculator) or `outcome` (recommend).
+
+A wizard answer may also carry `info`, a message that is not an error (which
+marks an action cleared), and `archive`, the fingerprint of an earlier tree
+version when a code was made with one: the worker then fetches that version's
+archive and asks `{"op": "archived", "state", "archive"}`, whose answer has
+`archived`, the old outcome read-only (`decision_tree.core.archived`).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from decision_tree.core import archived
 from decision_tree.core.engine import Engine, State, StateError
 from decision_tree.core.model import Guidelines, Outcome
 from decision_tree.core.pricing import QuoteError, parse_flag, parse_taxes, quote
@@ -78,9 +85,47 @@ def _answer_after(e: Engine, longer: object, state: State) -> str | None:
     return node.options[previous.answers[len(state.answers)]].id if not isinstance(node, Outcome) else None
 
 
+def _quoted(labels: list[str]) -> str:
+    q = [f"“{label}”" for label in labels]
+    return f"{', '.join(q[:-1])} e {q[-1]}" if len(q) > 1 else q[0]
+
+
+def _cleared(e: Engine, before: State, after: State, op: str, step: object) -> str | None:
+    """Which marks an action took back, besides the one the user unticked (pt-BR), or None."""
+    if not before.marks or op not in ("mark", "change", "back"):
+        return None
+    steps = e.marks_of(e.walk(before))
+    if after.answers == before.answers:
+        gone = [s for i, s in enumerate(steps) if before.marks >> i & 1 and not after.marks >> i & 1 and s[0] != step]
+        if not gone:
+            return None
+        unticked = next(s[1] for s in steps if s[0] == step)
+        what = "a etapa seguinte também foi desmarcada" if len(gone) == 1 else "as etapas seguintes também foram desmarcadas"
+        return f"Ao desmarcar “{unticked}”, {what}: {_quoted([s[1] for s in gone])}."
+    gone = [s[1] for i, s in enumerate(steps) if before.marks >> i & 1]
+    why = "ao voltar uma pergunta" if op == "back" else "porque uma resposta mudou"
+    return (f"{'A marcação do resultado foi desfeita' if len(gone) == 1 else 'As marcações do resultado foram desfeitas'} {why}: "
+            f"{_quoted(gone)}.")
+
+
+def _archived(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
+    """A code of an earlier tree version, with that version's archive (JSON text, or null when the site has none)."""
+    try:
+        result = archived.open_code(e, req.get("archive"), req.get("state"))
+    except StateError as exc:
+        return {"ok": False, "error": f"{exc} O assistente começou de novo.", "view": view(e, e.start())}
+    if not result["finished"]:
+        state = result["state"]
+        return {"ok": False, "error": archived.partial_notice(result, len(state.answers)), "view": view(e, state)}
+    return {"ok": True, "error": None, "archived": result, "view": view(e, e.start())}
+
+
 def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
     op = req["op"]
     state, notice = e.salvage(req["state"]) if req.get("state") else (e.start(), None)
+    if op == "view" and (fingerprint := archived.other_version(e, req.get("state"))):
+        return {"ok": False, "error": notice, "view": view(e, state), "archive": fingerprint}
+    before = state
     selected = None
     try:
         if op == "view":
@@ -101,7 +146,8 @@ def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
             state = e.start()
     except (StateError, ValueError) as exc:
         return {"ok": False, "error": str(exc), "view": view(e, state)}
-    return {"ok": notice is None, "error": notice, "view": view(e, state, selected)}
+    info = _cleared(e, before, state, op, req.get("step"))
+    return {"ok": notice is None, "error": notice, "info": info, "view": view(e, state, selected)}
 
 
 def _quote(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
@@ -139,6 +185,8 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
         return _wizard(e, req)
     if op == "quote":
         return _quote(e, req)
+    if op == "archived":
+        return _archived(e, req)
     if op == "recommend":
         try:
             return {"ok": True, "error": None, "outcome": e.recommend(e.decode(req.get("state", "")))}

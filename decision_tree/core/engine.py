@@ -5,7 +5,8 @@ Pyodide worker. A `State` is the list of options chosen so far plus, on a
 consultancy outcome, which of its steps are marked done (the approval, the
 Aceite). It serializes to a short URL-safe code
 `<fingerprint>-<one base-36 digit per answer>[.<marks in base 36>]`, so a
-wizard session fits in a URL hash or a ticket.
+wizard session fits in a URL hash or a ticket. A code of an earlier version of
+the tree is read with that version's archive (`decision_tree.core.archived`).
 """
 
 from __future__ import annotations
@@ -207,6 +208,9 @@ class Engine:
         if not sep or not fingerprint:
             raise StateError("Este link do assistente está incompleto.")
         if fingerprint != self.g.fingerprint:
+            if len(fingerprint) == 6 and all(ch in "0123456789abcdef" for ch in fingerprint):  # read with its archive, if kept
+                raise StateError(f"Este link é de uma versão anterior do assistente (versão {fingerprint} da árvore): "
+                                 "as perguntas mudaram desde então.")
             raise StateError("Este link é de uma versão anterior do assistente: as perguntas mudaram desde então.")
         digits, dot, marks = rest.lower().partition(".")
         if any(ch not in DIGITS for ch in digits + marks) or (dot and not marks) or len(marks) > 6:

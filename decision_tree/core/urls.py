@@ -18,6 +18,7 @@ PROCEDURES = "material-complementar/"
 MACROS = "macros/"
 MERMAID = "assets/vendor/mermaid.min.js"  # the pinned npm copy, on the flowchart page only
 PYODIDE = "assets/pyodide/"  # the Pyodide runtime, the engine wheel and its lock
+TREE_VERSIONS = "assets/tree-versions/"  # the tree's earlier versions, for old codes (decision_tree/tree_versions/)
 
 
 def mode_page(mode_id: str) -> str:

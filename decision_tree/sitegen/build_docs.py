@@ -26,7 +26,7 @@ from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.render import site_path
-from decision_tree.sitegen.webapp import webapp_assets
+from decision_tree.sitegen.webapp import tree_version_assets, webapp_assets
 from decision_tree.sources.bundle import load_bundle, public_bundle
 from decision_tree.sources.files import UnsafeFile, tree_files
 from decision_tree.sources.loader import SourceError
@@ -63,6 +63,7 @@ def site_files(root: Path) -> dict[str, Content]:
     generated |= hosting_pages(config)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
+    generated |= tree_version_assets(root)  # the tree's earlier versions, for old codes
     generated[MERMAID] = mermaid_source(root)
     clash = sorted(set(files) & set(generated))
     if clash:

@@ -12,6 +12,11 @@
   published bytes (they differ from one clean build to the next);
 - `assets/pyodide/engine.json`, what the worker reads first: where the core
   is, and the snapshot's slices with what they must match (or `null`).
+
+`tree_version_assets` maps the archive of the tree's earlier versions
+(`decision_tree/tree_versions/`) to `assets/tree-versions/`, with an
+`index.json` of their fingerprints: the worker reads them only when a code of
+another version is opened, so the normal start does not wait for them.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from decision_tree.core import urls
 from decision_tree.sitegen import content_cache
 from decision_tree.sitegen.snapshot import PYODIDE_CORE, Snapshot, SnapshotError, build_snapshot, probe, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
+from decision_tree.sources.tree_versions import archived
 
 PYODIDE_DIR = "assets/pyodide/"
 LOCK = "pyodide-lock.json"
@@ -134,4 +141,12 @@ def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]
             assets[folder + name] = path
         assets[folder + STDLIB_PLACEHOLDER] = EMPTY_ZIP
     assets[PYODIDE_DIR + MANIFEST] = manifest(pyodide_version(npm), snapshot, probe(bundle))
+    return assets
+
+
+def tree_version_assets(root: Path) -> dict[str, Path | bytes]:
+    """Site path -> file: every archived tree version, and the index of their fingerprints."""
+    versions = archived(root)
+    assets: dict[str, Path | bytes] = {f"{urls.TREE_VERSIONS}{fp}.json": path for fp, path in versions.items()}
+    assets[f"{urls.TREE_VERSIONS}index.json"] = (json.dumps({"fingerprints": sorted(versions)}) + "\n").encode()
     return assets

@@ -3,6 +3,7 @@
 // (#<fingerprint>-<answers>[.<marks>]), one browser history entry per step.
 // An answer's markup is cloned from the page's <template> (built with the first
 // question), so the question is never written twice.
+import { renderArchived } from "./archived.js";
 import { badge, copyText, el, mountEach, siteURL, startEngine } from "./client.js";
 
 // The hash as typed: a malformed %-escape is left for Python to reject with a message.
@@ -65,6 +66,7 @@ function mountWizard(app) {
       return; // the fallback message is already on the page
     }
     if (n !== latest || !app.isConnected) return; // superseded by a later action, or the page is gone
+    if (answer.archived) return showArchived(answer.archived); // a code of an earlier tree version: read-only
     if (!answer.view) {
       notice.hidden = false;
       notice.textContent = `O assistente não conseguiu responder: ${answer.error}`;
@@ -78,12 +80,24 @@ function mountWizard(app) {
       history.replaceState(history.state, "", `${location.pathname}${location.search}#${current.state}`);
       return;
     }
-    notice.hidden = !answer.error;
-    notice.textContent = answer.error || "";
+    notice.hidden = !(answer.error || answer.info); // info: which marks the action cleared
+    notice.textContent = answer.error || answer.info || "";
     const url = `${location.pathname}${location.search}#${view.state}`;
     if (answer.error && request.op === "view") history.replaceState(history.state, "", url);
     else if (push && view.state !== hashState()) history.pushState(history.state, "", url);
     render(view, focus, reveal);
+    if (answer.info) requestAnimationFrame(() => notice.scrollIntoView({ block: "nearest" })); // after render's scroll
+  }
+
+  function showArchived(a) {
+    current = { state: a.state, history: [], question: null, outcome: null };
+    notice.hidden = true;
+    renderHistory([]);
+    form.hidden = true;
+    outcome.hidden = false;
+    renderArchived(outcome, a, live, { restart: () => go({ op: "restart", state: "" }), open: (state) => go({ op: "view", state }) });
+    live.textContent = `Resultado de uma versão anterior da árvore: ${a.outcome.mode_title}`;
+    requestAnimationFrame(() => role("outcome-title", outcome).focus());
   }
 
   function render(view, focus, reveal) {

@@ -12,6 +12,13 @@
 // restores; otherwise, or if anything about it fails, the normal start runs.
 // `?snapshot=never` (tests) always starts normally.
 //
+// A code made with an earlier version of the tree (an old "Código do assistente")
+// gets an answer naming that version (`archive`): the worker then reads the
+// version from assets/tree-versions/ (its index first) and asks the engine
+// again with it (`op: "archived"`), so the page receives the old outcome,
+// read-only; for a version the site does not keep, the first answer stands. Only then: the normal start
+// never reads these files.
+//
 // A restored process has imported everything it needs: the standard library
 // (python_stdlib.zip) is then written after "ready", off the critical path,
 // for any later import (none is known; see tests/test_webapp.py).
@@ -200,11 +207,49 @@ async function warmUp(walks, probe) {
   }
 }
 
-self.addEventListener("message", (event) => {
+const versionsBase = new URL("../tree-versions/", self.location.href);
+let versionIndex = null; // the fingerprints the site keeps, read on the first old code
+const versions = new Map(); // fingerprint -> archive text (or null)
+
+/** The archived tree version's JSON text, or null when the site does not keep it (or it cannot be read). */
+async function treeVersion(fingerprint) {
+  if (!versions.has(fingerprint)) {
+    versions.set(
+      fingerprint,
+      (async () => {
+        try {
+          versionIndex ??= fetchOk(new URL("index.json", versionsBase).href).then((r) => r.json());
+          const { fingerprints } = await versionIndex;
+          if (!fingerprints.includes(fingerprint)) return null;
+          return await (await fetchOk(new URL(`${fingerprint}.json`, versionsBase).href)).text();
+        } catch (error) {
+          console.warn("decision_tree: versão da árvore indisponível:", error);
+          versionIndex = null;
+          versions.delete(fingerprint);
+          return null;
+        }
+      })(),
+    );
+  }
+  return versions.get(fingerprint);
+}
+
+async function answer(request) {
+  const response = handle(request);
+  if (!response.includes('"archive": "')) return response;
+  const { archive } = JSON.parse(response);
+  if (!/^[0-9a-f]{6}$/.test(archive)) return response;
+  const text = await treeVersion(archive);
+  if (text === null) return response; // a version the site does not keep: the engine's answer says so
+  const { state } = JSON.parse(request);
+  return handle(JSON.stringify({ op: "archived", state, archive: text }));
+}
+
+self.addEventListener("message", async (event) => {
   const { id, request } = event.data;
   let response;
   try {
-    response = handle(request);
+    response = await answer(request);
   } catch (error) {
     response = JSON.stringify({ ok: false, error: `Erro interno do assistente: ${error.message}` });
   }
