@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from decision_tree.cli import outcome, quote, site, validate, zendesk
+from decision_tree.cli import outcome, quote, site, validate, zendesk, zendesk_app
 from decision_tree.cli.common import ROOT, CliError, load
 from decision_tree.core.engine import StateError
 
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=quote.cmd_quote)
 
     site.add_subcommands(sub)
+    zendesk_app.add_subcommands(sub)
     zendesk.add_subcommands(sub, lambda root: load(root, render=True)[0]["macros"])
     return p
 

@@ -59,7 +59,7 @@ def view(e: Engine, state: State, selected: str | None = None) -> dict[str, Any]
             "text": q.question,
             "help": q.help,
             "check": e.g.checks[q.check].title if q.check else None,
-            "options": [{"id": o.id, "label": o.label} for o in q.options],
+            "options": [{"id": o.id, "label": o.label, "audience": o.audience} for o in q.options],
             "selected": selected if q.option(selected or "") else None,
         }
     return result
@@ -134,6 +134,13 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
         return _wizard(e, req)
     if op == "quote":
         return _quote(e, req)
+    if op == "zendesk-ticket":  # the sidebar app opening a ticket (core/zendesk_app.py)
+        from decision_tree.core.zendesk_app import ZendeskApp, ticket_context
+
+        app = ZendeskApp.of(e.g.zendesk_app)
+        if app is None:
+            return {"ok": False, "error": "O app do Zendesk não está configurado (zendesk_app em guidelines.yml)."}
+        return ticket_context(app, {a.id: a.title for a in e.g.audiences.values()}, req)
     if op == "recommend":
         try:
             return {"ok": True, "error": None, "outcome": e.recommend(e.decode(req.get("state", "")))}

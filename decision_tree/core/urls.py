@@ -16,6 +16,9 @@ HISTORY = "historico/"
 TO_CONFIRM = "pontos-a-confirmar/"
 PROCEDURES = "material-complementar/"
 MACROS = "macros/"
+ZENDESK_SIDEBAR = "barra-zendesk/"  # the wizard in the Zendesk ticket's sidebar (the app's page; the only framed one)
+ZENDESK_APP_DOCS = "app-zendesk/"  # how to install and use the Zendesk app
+ZAF_SDK = "assets/vendor/zaf_sdk.js"  # the Zendesk Apps Framework SDK, bundled from its pinned npm copy
 MERMAID = "assets/vendor/mermaid.min.js"  # the pinned npm copy, on the flowchart page only
 PYODIDE = "assets/pyodide/"  # the Pyodide runtime, the engine wheel and its lock
 

@@ -21,11 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.webapp import webapp_assets
+from decision_tree.sitegen.zendesk_sidebar import configured_host, sidebar_files
 from decision_tree.sources.bundle import load_bundle
 from decision_tree.sources.revisions import last_changed
 
@@ -39,14 +41,17 @@ class BuildError(Exception):
     """The site's files cannot be made; the message says why and how to fix it."""
 
 
-def site_files(root: Path) -> dict[str, Content]:
-    """Every file of the site's sources: `{path under site-src: content}`. SourceError on a broken source."""
+def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Content]:
+    """Every file of the site's sources: `{path under site-src: content}`. SourceError on a broken source.
+    `zendesk_subdomain` replaces `zendesk_app.subdomain` as the host allowed to frame the Zendesk app's page."""
     bundle = load_bundle(root)
+    sidebar_host = configured_host(root, zendesk_subdomain)
     files: dict[str, Content] = {
         p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in sorted((root / HAND_WRITTEN).rglob("*")) if p.is_file()
     }
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root)))
-    generated |= hosting_pages(_mkdocs_config(root))
+    generated |= hosting_pages(_mkdocs_config(root), sidebar_host)
+    generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
     generated[MERMAID] = mermaid_source(root)
@@ -103,9 +108,9 @@ def write(out: Path, files: dict[str, Content]) -> list[str]:
     return changed
 
 
-def build_docs(root: Path, out: Path | None = None) -> list[str]:
+def build_docs(root: Path, out: Path | None = None, zendesk_subdomain: str | None = None) -> list[str]:
     """Check the sources, then write the site's sources under `out` (default `root/site-src`)."""
-    files = site_files(root)  # raises before anything is written
+    files = site_files(root, zendesk_subdomain)  # raises before anything is written
     return write(out or root / OUT, files)
 
 
