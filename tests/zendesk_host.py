@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 HOST_PAGE = """<!doctype html>
-<html lang="pt-BR"><head><meta charset="utf-8"><title>Zendesk de teste</title></head>
+<html lang="pt-BR"><head><meta charset="utf-8"><title>Zendesk de teste</title><link rel="icon" href="data:,"></head>
 <body>
 <iframe id="app" title="Assistente" style="width:340px;height:1600px;border:1px solid #ccc"></iframe>
 <script>

@@ -15,6 +15,7 @@ from typing import Any
 from decision_tree.core.engine import Engine, State, StateError
 from decision_tree.core.model import Guidelines, Outcome
 from decision_tree.core.pricing import QuoteError, parse_flag, parse_taxes, quote
+from decision_tree.core.zendesk_app import ZendeskApp, ticket_context  # imported here: a restored snapshot imports nothing later
 
 _engine: Engine | None = None
 WIZARD_OPS = ("view", "answer", "back", "change", "restart", "mark")
@@ -135,8 +136,6 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
     if op == "quote":
         return _quote(e, req)
     if op == "zendesk-ticket":  # the sidebar app opening a ticket (core/zendesk_app.py)
-        from decision_tree.core.zendesk_app import ZendeskApp, ticket_context
-
         app = ZendeskApp.of(e.g.zendesk_app)
         if app is None:
             return {"ok": False, "error": "O app do Zendesk não está configurado (zendesk_app em guidelines.yml)."}
