@@ -15,6 +15,7 @@ Served over HTTPS with the session's throwaway certificate, as Zendesk is.
 from __future__ import annotations
 
 import http.server
+import itertools
 import json
 import ssl
 import threading
@@ -80,18 +81,23 @@ class Host:
     def __init__(self, url: str) -> None:
         self.url = url  # "https://127.0.0.1:PORT/"
         self.origin = url.rstrip("/")
+        self._opens = itertools.count(1)
+
+    def _url(self, cfg: dict[str, Any]) -> str:
+        # a new query each time: a page that differs only in its hash would not load again
+        return f"{self.url}host.html?open={next(self._opens)}#{urllib.parse.quote(json.dumps(cfg))}"
 
     def page(self, app_url: str, ticket: dict[str, Any], settings: dict[str, str] | None = None,
              fail: dict[str, str] | None = None, app_guid: str = "app-guid-1") -> str:
         """The host page's address that frames `app_url` as Zendesk does (`?origin=…&app_guid=…`)."""
         query = urllib.parse.urlencode({"origin": self.origin, "app_guid": app_guid})
         cfg = {"src": f"{app_url}?{query}", "ticket": ticket, "settings": settings or {}, "fail": fail or {}}
-        return f"{self.url}host.html#{urllib.parse.quote(json.dumps(cfg))}"
+        return self._url(cfg)
 
     def frame_page(self, url: str) -> str:
         """A host page that frames any page of the site (the normal pages must refuse)."""
         cfg = {"src": url, "ticket": {"id": 1}, "settings": {}, "fail": {}}
-        return f"{self.url}host.html#{urllib.parse.quote(json.dumps(cfg))}"
+        return self._url(cfg)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

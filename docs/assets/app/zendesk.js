@@ -201,10 +201,12 @@ function drawActions({ outcome: r, section }) {
   }));
   const tags = (context && context.ticket_tags[r.mode]) || [];
   if (tags.length) {
-    rows.push(el("div", {}, action("tags", `Adicionar as tags ${tags.join(", ")}`, async () => {
+    const row = action("tags", `Adicionar as tags ${tags.join(", ")}`, async () => {
       await client.invoke("ticket.tags.add", tags);
       return "Tags adicionadas ao ticket: envie o ticket para salvá-las.";
-    }), el("p", { class: "dt-hint" }, context.ticket_rule.text, ...labelled(context.ticket_rule.source))));
+    });
+    row.append(el("p", { class: "dt-hint" }, context.ticket_rule.text, ...labelled(context.ticket_rule.source)));
+    rows.push(row);
   }
   const prefix = r.ticket_prefix;
   if (prefix) {
