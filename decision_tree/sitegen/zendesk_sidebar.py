@@ -94,11 +94,11 @@ def sdk_bundle(root: Path) -> str:
     )
 
 
-def sidebar_page(g: Guidelines) -> str:
+def sidebar_page(bundle: dict[str, Any], g: Guidelines) -> str:
     first = view(Engine(g), State())
-    return render("zendesk_sidebar.md.j2", PAGE, first=first, question=first["question"])
+    return render("zendesk_sidebar.md.j2", PAGE, first=first, question=first["question"], zapp=bundle.get("zendesk_app"))
 
 
 def sidebar_files(bundle: dict[str, Any], g: Guidelines, root: Path) -> dict[str, str]:
     """`{site-src path: content}`: the sidebar page and the SDK it loads."""
-    return {PAGE: sidebar_page(g), urls.ZAF_SDK: sdk_bundle(root)}
+    return {PAGE: sidebar_page(bundle, g), urls.ZAF_SDK: sdk_bundle(root)}
