@@ -47,7 +47,7 @@ def framed_visit(page: Any, host: Any, app_url: str) -> dict[str, Any]:
     frame = None
     end = time.monotonic() + 60
     while frame is None and time.monotonic() < end:
-        frame = next((f for f in page.frames if ZENDESK_SIDEBAR in f.url), None)
+        frame = next((f for f in page.frames if f.url.startswith(app_url)), None)
         time.sleep(0.02)
     if frame is None:
         raise RuntimeError("the host page did not frame the sidebar page")
