@@ -249,6 +249,10 @@ def test_the_settings_replace_the_yaml_tags(page: Page, host: Host, proposals_ur
     app = open_app(page, host, proposals_url, ticket(["parceiro-x"]), settings={"tags_totvs": "Parceiro-X, outra"})
     totvs = next(a["title"] for a in bundle()["audiences"] if a["id"] == "totvs")
     expect(app.locator("[data-role=zendesk-audience]")).to_contain_text(totvs)
+    app = open_app(page, host, proposals_url, ticket(None))
+    expect(app.locator("[data-role=zendesk-audience]")).to_contain_text("O ticket não tem organização")
+    expect(app.locator("[data-role=ticket-organization]")).to_have_text("(nenhuma)")
+    assert writes(page) == []
     assert_clean(page)
 
 

@@ -108,7 +108,9 @@ function showAudience() {
     ? ["Solicitante pré-selecionado pelas tags da organização: ", el("strong", { text: context.audience_title }), ". Troque-o se não for o caso."]
     : context.audience_matches.length > 1
       ? ["As tags da organização indicam mais de um solicitante: escolha-o no assistente."]
-      : ["As tags da organização não indicam o solicitante: escolha-o no assistente."];
+      : ticket.organization
+        ? ["As tags da organização não indicam o solicitante: escolha-o no assistente."]
+        : ["O ticket não tem organização: escolha o solicitante no assistente."];
   line.replaceChildren(...text, ...labelled(context.audience_rule.source));
 }
 
