@@ -366,5 +366,6 @@ def test_build_docs_clientes_writes_site_src_clientes_and_leaves_site_src_alone(
     assert (root / "site-src-clientes" / "calculadora.md").is_file()
     assert not (root / "site-src" / "index.md").exists()
     # .build-docs.json: the list of the files build-docs wrote there (it only ever replaces or removes those)
-    assert sorted(p.name for p in (root / "site-src-clientes").iterdir()) == [".build-docs.json", "assets", "calculadora.md", "index.md", "modos",
+    assert sorted(p.name for p in (root / "site-src-clientes").iterdir()) == [".build-docs.json", "assets", "calculadora.md", "index.md",
+                                                                             "modos",
                                                                              "stylesheets", "valores-de-referencia.md"]

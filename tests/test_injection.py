@@ -31,7 +31,7 @@ from decision_tree.sources.markup import render_markdown
 pytestmark = pytest.mark.xdist_group("injection")
 READY = 60_000
 # Pages written by hand: no text from the sources on them.
-HAND_WRITTEN = {"hospedagem/", "zendesk/", "desempenho/", "404.html"}
+HAND_WRITTEN = {"hospedagem/", "zendesk/", "app-zendesk/", "desempenho/", "404.html"}
 APPS = ("assistente/", "calculadora/")
 
 # What the page must not hold: anything that could have run the payload, or text escaped twice.

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from decision_tree.cli import outcome, quote, site, validate, versions, zendesk
+from decision_tree.cli import outcome, quote, site, validate, versions, zendesk, zendesk_app
 from decision_tree.cli.common import ROOT, CliError, load
 from decision_tree.core.engine import StateError
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     site.add_subcommands(sub)
     versions.add_subcommands(sub)
+    zendesk_app.add_subcommands(sub)
     zendesk.add_subcommands(sub, lambda root: load(root, render=True)[0]["macros"])
     return p
 

@@ -14,16 +14,17 @@ def cmd_build_docs(args: argparse.Namespace) -> int:
     from decision_tree.sitegen.build_docs import AUDIENCES, BuildError, build_docs, watch
     from decision_tree.sitegen.mermaid import MermaidError
     from decision_tree.sitegen.webapp import WebappError
+    from decision_tree.sitegen.zendesk_sidebar import SidebarError
     from decision_tree.sources.loader import SourceError
 
     out = (args.out or args.root / AUDIENCES[args.audience]).resolve()
 
     def once() -> None:
         try:
-            changed = build_docs(args.root, out, args.audience)
+            changed = build_docs(args.root, out, audience=args.audience, zendesk_subdomain=args.zendesk_subdomain)
         except SourceError as exc:
             raise CliError("as fontes têm problemas; nada foi gravado:\n" + "\n".join(exc.messages)) from None
-        except (BuildError, MermaidError, WebappError) as exc:
+        except (BuildError, MermaidError, WebappError, SidebarError) as exc:
             raise CliError(str(exc)) from None
         print(f"{out}: {len(changed)} arquivo(s) atualizado(s)." if changed else f"{out}: nada mudou.")
 
@@ -60,6 +61,8 @@ def add_subcommands(sub: Any) -> None:
     s.add_argument("--watch", action="store_true", help="grava de novo a cada mudança nas fontes")
     s.add_argument("--audience", choices=["clientes"], help="o site dos clientes: só o que é `visibility: public`, "
                    "em site-src-clientes/ (mkdocs.clientes.yml)")
+    s.add_argument("--zendesk-subdomain", metavar="SUBDOMINIO",
+                   help="o Zendesk (https://SUBDOMINIO.zendesk.com) que pode mostrar a página do app; padrão: zendesk_app.subdomain")
     s.set_defaults(func=cmd_build_docs)
     s = sub.add_parser("check-site", help="confere que o site gerado roda sob a Content-Security-Policy publicada")
     s.add_argument("site", type=Path, help="a pasta do site gerado (ex.: site/)")

@@ -22,6 +22,7 @@ from decision_tree.core import archived
 from decision_tree.core.engine import Engine, State, StateError
 from decision_tree.core.model import Guidelines, Outcome
 from decision_tree.core.pricing import QuoteError, parse_flag, parse_taxes, quote
+from decision_tree.core.zendesk_app import ZendeskApp, ticket_context  # imported here: a restored snapshot imports nothing later
 
 _engine: Engine | None = None
 WIZARD_OPS = ("view", "answer", "back", "change", "restart", "mark")
@@ -67,7 +68,7 @@ def view(e: Engine, state: State, selected: str | None = None) -> dict[str, Any]
             "help": q.help,
             "help_source": q.help_source.to_dict() if q.help_source else None,  # a reading: the page labels it
             "check": e.g.checks[q.check].title if q.check else None,
-            "options": [{"id": o.id, "label": o.label} for o in q.options],
+            "options": [{"id": o.id, "label": o.label, "audience": o.audience} for o in q.options],
             "selected": selected if q.option(selected or "") else None,
         }
     return result
@@ -187,6 +188,11 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
         return _quote(e, req)
     if op == "archived":
         return _archived(e, req)
+    if op == "zendesk-ticket":  # the sidebar app opening a ticket (core/zendesk_app.py)
+        app = ZendeskApp.of(e.g.zendesk_app)
+        if app is None:
+            return {"ok": False, "error": "O app do Zendesk não está configurado (zendesk_app em guidelines.yml)."}
+        return ticket_context(app, {a.id: a.title for a in e.g.audiences.values()}, req)
     if op == "recommend":
         try:
             return {"ok": True, "error": None, "outcome": e.recommend(e.decode(req.get("state", "")))}

@@ -114,6 +114,7 @@ class MacroBody:
     html: str
     plain: str
     source: Source
+    zendesk_id: int | None = None  # of an official text: the macro's id in Zendesk (import-zendesk records it)
 
     @property
     def official(self) -> bool:
@@ -199,6 +200,7 @@ class Guidelines:
     start: str
     questions: dict[str, Question]
     outcomes: dict[str, Outcome]
+    zendesk_app: dict[str, Any] | None = None  # the sidebar app's settings (core/zendesk_app.py)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Guidelines:
@@ -232,6 +234,7 @@ class Guidelines:
             start=tree["start"],
             questions={q["id"]: _question(q) for q in tree["nodes"]},
             outcomes={o["id"]: _outcome(o) for o in tree["outcomes"]},
+            zendesk_app=d.get("zendesk_app"),
         )
 
 
@@ -265,7 +268,8 @@ def _criteria(items: list[dict[str, Any]]) -> dict[str, Criterion]:
 
 def _macro(m: dict[str, Any]) -> Macro:
     b = m["body"]
-    body = MacroBody(b["format"], b["text"], b.get("html", ""), b.get("plain", ""), Source.of(b["source"]))
+    zid = b["source"].get("id") if b["source"].get("kind") == "zendesk" else None
+    body = MacroBody(b["format"], b["text"], b.get("html", ""), b.get("plain", ""), Source.of(b["source"]), zid)
     return Macro(m["id"], m["title"], m["mode"], m["kind"], tuple(m["audiences"]), Text.of(m["when"]), body, tuple(m.get("assumes", ())))
 def _ticket(t: dict[str, Any]) -> Ticket:
     prefix = t["prefix"]

@@ -9,6 +9,7 @@ Termo's copy and the ticket prefix.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from decision_tree.core import urls
@@ -17,6 +18,8 @@ from decision_tree.core.texts import Source, Text
 
 if TYPE_CHECKING:
     from decision_tree.core.engine import Walk
+
+CODE_LABEL = "Código do assistente"  # the ticket note's last line: the code that reopens the walk
 
 
 def prerequisites_for(g: Guidelines, mode_id: str, criteria: tuple[str, ...] | None = None) -> list[Prerequisite]:
@@ -68,6 +71,7 @@ class Recommendation:
             "id": m.id, "title": m.title, "kind": m.kind, "when": m.when.to_dict(),
             "html": m.body.html if ready else None, "plain": m.body.plain if ready else None,
             "source": m.body.source.to_dict(), "official": m.body.official, "url": urls.macro_page(m.id), "ready": ready,
+            "zendesk_id": m.body.zendesk_id,
         }
 
     def macros_of(self, kinds: tuple[str, ...]) -> list[Macro]:
@@ -147,6 +151,7 @@ class Recommendation:
             "next_steps": [_source(s) for s in self.outcome.next_steps],  # the pending check's own step is in pending_check
             "answers": [{"question": s.question.question, "answer": s.option.label} for s in self.walk.steps],
         }
+        data["ticket_prefix"] = ticket_prefix(self.g, data)
         data["ticket_note"] = ticket_note(self.g, data)
         return data
 
@@ -157,11 +162,26 @@ def _gap(gap: Gap) -> dict[str, Any]:
     return {"title": gap.title, "text": gap.text, "source": source.to_dict()}
 
 
+def ticket_prefix(g: Guidelines, r: dict[str, Any]) -> dict[str, Any] | None:
+    """The ticket prefix of the outcome's mode, or None: its text and `ready`, whether the ticket takes it now
+    (every step marked: the approval and the Aceite)."""
+    if r["mode"] != g.ticket.prefix_mode:
+        return None
+    return {"text": g.ticket.prefix.text, "ready": bool(r["complete"])}
+
+
+def note_code(note: str) -> str | None:
+    """The wizard's code in a ticket note written by `ticket_note` (its last such line), or None."""
+    found = re.findall(rf"^{re.escape(CODE_LABEL)}: (\S+)\s*$", note, re.MULTILINE)
+    return found[-1] if found else None
+
+
 def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
     """The short plain-text summary an analyst pastes into the ticket."""
     lines: list[str] = []
-    if r["complete"] and r["mode"] == g.ticket.prefix_mode:
-        lines.append(g.ticket.prefix.text)
+    prefix = ticket_prefix(g, r)
+    if prefix and prefix["ready"]:
+        lines.append(prefix["text"])
     lines.append(f"Modalidade: {r['mode_title']}")
     if r["pending_check"]:
         lines.append(f"Verificação pendente: {r['pending_check']['title']} — {r['pending_check']['pending']}")
@@ -180,5 +200,5 @@ def ticket_note(g: Guidelines, r: dict[str, Any]) -> str:
         lines.append(f"Macro: {termos[0]}")
     if r["mode"] == g.ticket.prefix_mode:
         lines.append(f"{g.ticket.date_label}: {g.ticket.date_placeholder}")
-    lines.append(f"Código do assistente: {r['state']}")
+    lines.append(f"{CODE_LABEL}: {r['state']}")
     return "\n".join(lines)

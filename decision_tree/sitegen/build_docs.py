@@ -21,12 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.render import site_path
 from decision_tree.sitegen.webapp import tree_version_assets, webapp_assets
+from decision_tree.sitegen.zendesk_sidebar import configured_host, sidebar_files
 from decision_tree.sources.bundle import load_bundle, public_bundle
 from decision_tree.sources.files import UnsafeFile, tree_files
 from decision_tree.sources.loader import SourceError
@@ -49,9 +51,11 @@ class BuildError(Exception):
     """The site's files cannot be made; the message says why and how to fix it."""
 
 
-def site_files(root: Path) -> dict[str, Content]:
-    """Every file of the site's sources: `{path under site-src: content}`. SourceError on a broken source."""
+def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Content]:
+    """Every file of the site's sources: `{path under site-src: content}`. SourceError on a broken source.
+    `zendesk_subdomain` replaces `zendesk_app.subdomain` as the host allowed to frame the Zendesk app's page."""
     bundle = load_bundle(root)
+    sidebar_host = configured_host(root, zendesk_subdomain)
     try:
         files: dict[str, Content] = {
             p.relative_to(root / HAND_WRITTEN).as_posix(): p for p in tree_files(root, root / HAND_WRITTEN)
@@ -60,7 +64,8 @@ def site_files(root: Path) -> dict[str, Content]:
         raise SourceError(str(exc).split("\n")) from None
     config = _mkdocs_config(root)
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
-    generated |= hosting_pages(config)
+    generated |= hosting_pages(config, sidebar_host)
+    generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
     generated |= tree_version_assets(root)  # the tree's earlier versions, for old codes
@@ -252,13 +257,15 @@ def _remove_empty_dirs(out: Path) -> None:
             path.rmdir()
 
 
-def build_docs(root: Path, out: Path | None = None, audience: str | None = None) -> list[str]:
+def build_docs(root: Path, out: Path | None = None, audience: str | None = None,
+               zendesk_subdomain: str | None = None) -> list[str]:
     """Check the sources, then write the site's sources under `out` (default `root/site-src`, or
-    `root/site-src-clientes` for the client site, `audience="clientes"`)."""
+    `root/site-src-clientes` for the client site, `audience="clientes"`). `zendesk_subdomain` replaces
+    `zendesk_app.subdomain` as the host allowed to frame the Zendesk app's page (analysts' site only)."""
     default = root / AUDIENCES[audience]
     out = out or default
     check_out(root, out)
-    files = client_site_files(root) if audience == CLIENTS else site_files(root)  # raises before anything is written
+    files = client_site_files(root) if audience == CLIENTS else site_files(root, zendesk_subdomain)  # raises before writing
     return write(out, files, adopt_legacy=out.resolve() == default.resolve())
 
 

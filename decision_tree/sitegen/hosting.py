@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from decision_tree.core.urls import ZENDESK_SIDEBAR
 from decision_tree.sitegen.inline_scripts import material_inline_scripts, script_hash
 
 if TYPE_CHECKING:
@@ -154,9 +155,47 @@ def cache_rule(path: str) -> CacheRule:
     return next((rule for rule in CACHE_RULES if re.search(rule.pattern, path)), OTHERWISE)
 
 
+SIDEBAR_LOCATION = f"/{ZENDESK_SIDEBAR}"  # the Zendesk app's page: the only one a frame may show
+SIDEBAR_WHY = ("Só a página da barra lateral do app do Zendesk (`{location}`) pode ser mostrada num quadro, e só pelo "
+               "Zendesk configurado (`{host}`); todas as outras continuam com `'none'`.")
+
+
+def zendesk_host(subdomain: str) -> str:
+    """The origin of a Zendesk account, the only one allowed to frame the sidebar page."""
+    return f"https://{subdomain}.zendesk.com"
+
+
 @dataclass(frozen=True)
 class Hosting:
     scripts: tuple[str, ...]  # CSP sources of the inline scripts, "'sha256-…'"
+    sidebar_host: str = ""  # the origin allowed to frame SIDEBAR_LOCATION (a Zendesk account); "" = none
+
+    def with_sidebar_host(self, host: str) -> Hosting:
+        return replace(self, sidebar_host=host)
+
+    @property
+    def sidebar_csp(self) -> str:
+        """The CSP of the sidebar page: the site's, with `frame-ancestors` naming the Zendesk host."""
+        return re.sub(r"frame-ancestors [^;]*", f"frame-ancestors {self.sidebar_host or "'none'"}", self.csp)
+
+    def security_headers_of(self, path: str) -> dict[str, str]:
+        """The security headers of a URL path: the sidebar page's CSP lets the Zendesk host frame it."""
+        headers = self.security_headers
+        if self.sidebar_host and path.startswith(SIDEBAR_LOCATION):
+            headers = {**headers, "Content-Security-Policy": self.sidebar_csp}
+        return headers
+
+    def _sidebar_location(self) -> str:
+        if not self.sidebar_host:
+            return ""
+        headers = "".join(f'        add_header {name} "{value}" always;\n'
+                          for name, value in self.security_headers_of(SIDEBAR_LOCATION).items())
+        return (
+            "    # A barra lateral do app do Zendesk: a única página que pode ser mostrada num quadro, e só pelo Zendesk\n"
+            "    # configurado. Um location com add_header próprio repete todos os cabeçalhos.\n"
+            f"    location ^~ {SIDEBAR_LOCATION} {{\n        try_files $uri $uri/ =404;\n{headers}"
+            "        add_header Cache-Control $diretrizes_cache_control always;\n    }\n\n"
+        )
 
     @classmethod
     def of(cls, inline: Iterable[str]) -> Hosting:
@@ -174,7 +213,7 @@ class Hosting:
 
     def headers(self, path: str) -> dict[str, str]:
         """The security headers and the Cache-Control of a URL path."""
-        return {**self.security_headers, "Cache-Control": cache_rule(path).value}
+        return {**self.security_headers_of(path), "Cache-Control": cache_rule(path).value}
 
     def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = SERVER_NAME, root: str = SITE_ROOT,
               certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY, default_server: bool = True) -> str:
@@ -200,7 +239,8 @@ class Hosting:
             "    server_tokens off;  # sem a versão do nginx nos cabeçalhos e nas páginas de erro\n"
             "    error_page 404 /404.html;\n"
             "    location / {\n        try_files $uri $uri/ =404;\n    }\n\n"
-            "    # Os tipos dos arquivos do site: substituem os do mime.types neste server.\n"
+            + self._sidebar_location()
+            + "    # Os tipos dos arquivos do site: substituem os do mime.types neste server.\n"
             f"    types {{\n{types}    }}\n"
             f"    default_type {DEFAULT_TYPE};\n"
             "    charset utf-8;\n"
@@ -237,11 +277,14 @@ def for_config(config: MkDocsConfig) -> Hosting:
 
 
 def for_project(root: Path) -> Hosting:
-    """The hosting of the site of the repository at `root` (reads its mkdocs.yml; builds nothing)."""
+    """The hosting of the site of the repository at `root` (reads its mkdocs.yml and the Zendesk host of its
+    guidelines.yml; builds nothing)."""
     from mkdocs.config import load_config
 
+    from decision_tree.sitegen.zendesk_sidebar import configured_host
+
     (root / "site-src").mkdir(exist_ok=True)  # the docs_dir must exist to load the config
-    return for_config(load_config(str(root / "mkdocs.yml")))
+    return for_config(load_config(str(root / "mkdocs.yml"))).with_sidebar_host(configured_host(root))
 
 
 # -- the client site (`build-docs --audience clientes`, mkdocs.clientes.yml) ---------------------------------------

@@ -83,6 +83,8 @@ def _entry(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: d
         area, what = "readings", item["text"]
         where = [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE),
                  *((m.title, urls.mode_page(m.id) + "#pre-requisitos") for m in g.modes.values() if m.id in modes)]
+    elif top == "zendesk_app" and "text" in item:
+        area, what, where = "other", item["text"], [("App do Zendesk", urls.ZENDESK_APP_DOCS)]
     elif top in ("tree", "workflow") and "text" in item:
         area, what, where = "steps", item["text"], [("Assistente", urls.WIZARD), ("Tabela de decisão", urls.DECISION_TABLE)]
     else:  # any other item made local (a criterion, a title, a prefix…)

@@ -20,11 +20,15 @@ PAGE = "hospedagem.md"
 LEGACY = (1, 22, 1)  # the nginx of Debian 12, for the form with `listen ... http2`
 
 
-def hosting_pages(config: MkDocsConfig) -> dict[str, str]:
-    """The page for the site `config` builds."""
+def hosting_pages(config: MkDocsConfig, sidebar_host: str | None = None) -> dict[str, str]:
+    """The page for the site `config` builds; the Zendesk app's page may be framed by `sidebar_host`
+    (default: the host of the project's guidelines.yml, `zendesk_app.subdomain`)."""
+    from decision_tree.sitegen.zendesk_sidebar import configured_host
+
     scripts = material_inline_scripts(config)
-    page = hosting_page(h.Hosting.of(scripts), {script_hash(s): s for s in scripts}, _pyodide_core(config))
     root = Path(config.config_file_path).resolve().parent
+    hosting = h.Hosting.of(scripts).with_sidebar_host(configured_host(root) if sidebar_host is None else sidebar_host)
+    page = hosting_page(hosting, {script_hash(s): s for s in scripts}, _pyodide_core(config))
     if (root / h.CLIENT_MKDOCS).is_file():  # a copy of the analysts' site alone (some tests make one) has no client site
         page += client_section(h.for_client_project(root))
     return {PAGE: page}
@@ -90,6 +94,7 @@ def hosting_page(hosting: h.Hosting, material_scripts: dict[str, str], pyodide_c
         return " ".join("os [hashes](#hashes) abaixo" if src == "{scripts}" else f"`{src}`" for src in value.split())
 
     directives = "".join(f"| `{d.name}` | {sources(d.value)} | {d.why} |\n" for d in h.CSP_DIRECTIVES)
+    framed = _framed_section(hosting)
     hashes = "".join(f"- `{s}`: `{material_scripts[s][:48]}…`\n" if s in material_scripts else f"- `{s}`\n" for s in hosting.scripts)
     others = "".join(f"| `{name}` | `{value}` | {why} |\n" for name, (value, why) in h.OTHER_HEADERS.items())
     rules = "".join(f"| {r.what} | `{r.value}` | {r.why} |\n" for r in (*h.CACHE_RULES, h.OTHERWISE))
@@ -143,7 +148,7 @@ O valor completo, numa linha só:
 {_fence("text", hosting.csp)}
 | Diretiva | Valor | Por quê |
 |---|---|---|
-{directives}
+{directives}{framed}
 Os scripts que o tema (Material for MkDocs) escreve dentro de cada página,
 liberados pelo hash:
 {{#hashes}}
@@ -210,3 +215,23 @@ segurança e sem nenhum pedido a outro endereço, e os cabeçalhos de cada tipo
 de arquivo (página, arquivo do tema, núcleo do Pyodide, pacote do assistente,
 `pyodide-lock.json`, página de erro) são os desta página.
 """
+
+
+def _framed_section(hosting: h.Hosting) -> str:
+    """The Zendesk app's page: the one location whose CSP lets a frame show it (by the Zendesk host only)."""
+    if not hosting.sidebar_host:
+        return ""
+    why = h.SIDEBAR_WHY.format(location=h.SIDEBAR_LOCATION, host=hosting.sidebar_host)
+    return f"""
+#### A página do app do Zendesk {{#zendesk}}
+
+{why} O [app do Zendesk](app-zendesk.md) mostra o assistente na barra lateral do
+ticket com essa página; o nginx abaixo a serve num `location` próprio, que repete
+os cabeçalhos com este valor:
+
+{_fence("text", hosting.sidebar_csp)}
+O endereço do Zendesk vem de `zendesk_app.subdomain` em `decision_tree/guidelines.yml`
+(`build-docs --zendesk-subdomain` o troca na hora de gerar).
+
+"""
+

@@ -113,6 +113,11 @@ def check_references(ctx: Ctx) -> None:
     for gap in g["gaps"]:
         ctx.ref("owner", gap, "owner", "owner")
     ctx.ref("mode", g["ticket"]["prefix"], "mode", "mode")
+    if "zendesk_app" in g:  # the sidebar app's tags (core/zendesk_app.py)
+        for rule in g["zendesk_app"]["audience_tags"]["rules"]:
+            ctx.ref("audience", rule, "audience", "audience")
+        for rule in g["zendesk_app"]["ticket_tags"]["rules"]:
+            ctx.ref("mode", rule, "mode", "mode")
     for step in g["workflow"]:
         ctx.refs("mode", step.get("modes", []), "mode")
         if ("mark" in step) != ("waiting" in step):

@@ -92,6 +92,12 @@ export function mountEach(name, fn) {
 
 let engine = null;
 
+/** A request to the engine from a module beside a mounted tool (the Zendesk adapter): the same worker. */
+export function engineRequest(obj) {
+  engine ??= boot();
+  return engine.request(obj);
+}
+
 function boot() {
   const e = { state: "loading", progress: "", reason: "", readyMs: null, start: null, views: new Set() };
   const pending = new Map();

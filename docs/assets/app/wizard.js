@@ -106,8 +106,11 @@ function mountWizard(app) {
     form.hidden = !view.question;
     outcome.hidden = !view.outcome;
     if (view.question) renderQuestion(view.question, view.history.length > 0);
+    // Hooks for a module beside the wizard (zendesk.js): what was just rendered, and where.
+    if (view.question) app.dispatchEvent(new CustomEvent("dt-question", { detail: { question: view.question, form } }));
     if (view.outcome) {
       renderOutcome(view.outcome);
+      app.dispatchEvent(new CustomEvent("dt-outcome", { detail: { outcome: view.outcome, section: outcome } }));
       live.textContent = `Resultado: ${view.outcome.mode_title}`;
     }
     if (focus || (reveal && view.outcome)) {
