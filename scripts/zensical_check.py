@@ -156,8 +156,14 @@ def _set_key(config: str, key: str, value: str) -> str:
     return f"{line}\n{config}"
 
 
+# Copied, not linked: build-docs refuses a docs/ or macros/ that is a link leaving the project (the overlay's links
+# all lead to `root`), so that no link can put a file from outside the repository on the site.
+COPIED = {"docs", "macros"}
+
+
 def overlay(root: Path, where: Path, site_url: str | None, zensical_out: str) -> Path:
-    """A project folder that is `root` (its entries linked) with its own mkdocs.yml, site-src/ and .cache/: build-docs
+    """A project folder that is `root` (its entries linked; docs/ and macros/ copied) with its own mkdocs.yml,
+    site-src/ and .cache/: build-docs
     and Zensical write there, never into `root`; build-docs' content caches are still `root`'s."""
     from decision_tree.sitegen.webapp import CACHE, SNAPSHOT_CACHE
 
@@ -165,7 +171,10 @@ def overlay(root: Path, where: Path, site_url: str | None, zensical_out: str) ->
     for entry in sorted(root.iterdir()):
         if entry.name in {"mkdocs.yml", ".cache", ".git"} or entry.name.startswith(("site", ".venv")):
             continue
-        (where / entry.name).symlink_to(entry)
+        if entry.name in COPIED:
+            shutil.copytree(entry, where / entry.name)
+        else:
+            (where / entry.name).symlink_to(entry)
     for cache in (CACHE, SNAPSHOT_CACHE):  # Zensical writes its own cache files into .cache/ of the project
         (root / cache).mkdir(parents=True, exist_ok=True)
         (where / cache).parent.mkdir(parents=True, exist_ok=True)
