@@ -181,6 +181,22 @@ PERSONAS = (
         ),
         "suporte-padrao", ("sp-inconsistencia-produto",), None,
     ),
+    Persona(
+        "consultor-sem-ambiente-local",
+        "Um consultor de Projeto atende o cliente, mas não tem uma base local da release dele e não conseguiu "
+        "simular; o Suporte também ainda não simulou. O cliente validou os itens da documentação, mas ainda não "
+        "executou o procedimento que o Suporte indicou.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "nao-simulada"),  # nobody simulated: neither the Suporte nor the consultant could
+            ("q-confirmacoes", "nao"),  # the procedure the Suporte indicated was not run yet
+        ),
+        "suporte-padrao", (), None, outcome="out-sp-simulacao",
+        reads=(("q-simulacao", "nao-simulada", "nem o consultor que atende o cliente"),),
+        rejects=(("q-simulacao", "consultor-nao-simula", "tentou simular"),),
+    ),
     # -- Consultoria Telefônica ----------------------------------------------------------
     Persona(
         "emergencia",
@@ -210,6 +226,18 @@ PERSONAS = (
             ("q-publico-telefonica", "cliente-final"),
         ),
         "consultoria-telefonica", ("telefonica-funcionalidade-nao-implantada",), "telefonica-termo",
+        reads=(("q-situacao", "funcionalidade", "pede atendimento (não só uma orientação)"),),
+        rejects=(("q-situacao", "duvida", "dúvida pontual"),),
+    ),
+    Persona(
+        "duvida-sobre-funcionalidade-nunca-implantada",
+        "Uma cliente de varejo pergunta só se o módulo de gestão de contratos, que ela nunca implantou, calcula "
+        "reajuste por um índice de preços. Ela quer a resposta, não um atendimento para implantar o módulo.",
+        (("q-situacao", "duvida"),),  # a one-off question, even though about a feature never implanted
+        "suporte-padrao", ("sp-duvida-pontual",), None, outcome="out-sp-duvida",
+        # the Telefônica option comes first in the list: its label must be false for her ("pick the first")
+        reads=(("q-situacao", "duvida", "inclusive sobre uma funcionalidade nunca implantada"),),
+        rejects=(("q-situacao", "funcionalidade", "não só uma orientação"),),
     ),
     Persona(
         "ambiente-desatualizado",
