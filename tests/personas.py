@@ -94,7 +94,7 @@ PERSONAS = (
             ("q-atualizacoes", "sim"),
             ("q-parametros", "sim"),
             ("q-simulacao", "consultor-nao-simula"),  # the consultant does not reproduce it locally
-            ("q-publico-modulo", "totvs"),  # a franchise-unit consultant requests it
+            ("q-publico-consultor", "totvs"),  # a franchise-unit consultant requests it (a cliente final is not offered)
         ),
         "consultoria-modulo", ("modulo-consultor-nao-simula",), MODULO_TERMO["totvs"],
     ),
@@ -111,6 +111,19 @@ PERSONAS = (
             ("q-publico-modulo", "ams"),  # an AMS consultant requests it
         ),
         "consultoria-modulo", ("modulo-cadastro-gravado",), MODULO_TERMO["ams"],
+    ),
+    Persona(
+        "consultor-ams-nao-simula",
+        "Um consultor AMS atende um distribuidor: a apuração de um imposto diverge só no cliente; na base local do "
+        "consultor, com os mesmos parâmetros, não acontece. Ambiente do cliente atualizado, parâmetros validados.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "consultor-nao-simula"),  # he tried in his local environment and it did not happen
+            ("q-publico-consultor", "ams"),  # the AMS consultor requests it
+        ),
+        "consultoria-modulo", ("modulo-consultor-nao-simula",), MODULO_TERMO["ams"],
     ),
     Persona(
         "apendar-tabelas",

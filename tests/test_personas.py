@@ -183,3 +183,20 @@ def test_the_reproduction_question_fits_answers_that_are_not_a_simulation() -> N
     assert "mostrou a simulação" not in q.question
     assert any("ainda não simulou" in o.label for o in q.options)
     assert "tentou" in q.help and q.help_source.local  # "não simula" read as "tried": a labelled reading
+
+
+def test_a_consultants_local_simulation_never_bills_the_cliente_final() -> None:
+    """Walk finding 4: "Consultor não simula no ambiente local" could end with "Cliente final" and "Quem paga: Cliente",
+    though the guideline's consultant "em atendimento ao cliente" is one whose cost goes to the Unidade/Franquia
+    "e não devendo gerar qualquer cobrança contra o cliente"."""
+    reached = 0
+    for state in E.paths():
+        walk_ = E.walk(state)
+        if "modulo-consultor-nao-simula" not in walk_.criteria:
+            continue
+        reached += 1
+        r = E.recommend(state)
+        assert r["audience"]["id"] != "cliente-final" and r["payer"]["id"] == "unidade-franquia", E.encode(state)
+    assert reached == 2  # a TOTVS and an AMS consultant
+    question = E.g.questions["q-publico-consultor"]
+    assert question.help_source is not None and question.help_source.local  # the reading is labelled
