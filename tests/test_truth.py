@@ -352,3 +352,18 @@ def test_pontos_a_confirmar_lists_the_suporte_padrao_billing_once() -> None:
     assert len(sp) == 1, [i["what"] for i in sp]
     summary_anchor = bundle()["billing"]["modes"]["suporte-padrao"]["summary"]["source"]["anchor"]
     assert f'id="{summary_anchor}"' in pages()["pontos-a-confirmar.md"]
+
+
+def test_the_missing_confirmations_outcome_lists_its_readings_on_pontos_a_confirmar() -> None:
+    """Walk finding 5: its local next step carried no label and was not listed."""
+    listed = {" ".join(item["what"].split()) for item in _confirm_items()}
+    outcome = G.outcomes["out-sp-simulacao"]
+    for text in (outcome.summary, *outcome.next_steps):
+        assert text.source.local and " ".join(text.text.split()) in listed, text.text
+
+
+def test_the_flowchart_says_it_scrolls_sideways() -> None:
+    """Walk finding 13: the diagram is about 4,000 px wide and nothing visible said to scroll sideways."""
+    page = pages()["fluxograma.md"]
+    visible = _plain(page[: page.index('<div class="kb-flowchart"')])
+    assert "role-o para o lado" in visible
