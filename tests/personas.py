@@ -94,7 +94,7 @@ PERSONAS = (
             ("q-atualizacoes", "sim"),
             ("q-parametros", "sim"),
             ("q-simulacao", "consultor-nao-simula"),  # the consultant does not reproduce it locally
-            ("q-publico-modulo", "totvs"),  # a franchise-unit consultant requests it
+            ("q-publico-consultor", "totvs"),  # a franchise-unit consultant requests it (a cliente final is not offered)
         ),
         "consultoria-modulo", ("modulo-consultor-nao-simula",), MODULO_TERMO["totvs"],
     ),
@@ -111,6 +111,19 @@ PERSONAS = (
             ("q-publico-modulo", "ams"),  # an AMS consultant requests it
         ),
         "consultoria-modulo", ("modulo-cadastro-gravado",), MODULO_TERMO["ams"],
+    ),
+    Persona(
+        "consultor-ams-nao-simula",
+        "Um consultor AMS atende um distribuidor: a apuração de um imposto diverge só no cliente; na base local do "
+        "consultor, com os mesmos parâmetros, não acontece. Ambiente do cliente atualizado, parâmetros validados.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "consultor-nao-simula"),  # he tried in his local environment and it did not happen
+            ("q-publico-consultor", "ams"),  # the AMS consultor requests it
+        ),
+        "consultoria-modulo", ("modulo-consultor-nao-simula",), MODULO_TERMO["ams"],
     ),
     Persona(
         "apendar-tabelas",
@@ -181,6 +194,22 @@ PERSONAS = (
         ),
         "suporte-padrao", ("sp-inconsistencia-produto",), None,
     ),
+    Persona(
+        "consultor-sem-ambiente-local",
+        "Um consultor de Projeto atende o cliente, mas não tem uma base local da release dele e não conseguiu "
+        "simular; o Suporte também ainda não simulou. O cliente validou os itens da documentação, mas ainda não "
+        "executou o procedimento que o Suporte indicou.",
+        (
+            ("q-situacao", "ocorrencia"),
+            ("q-atualizacoes", "sim"),
+            ("q-parametros", "sim"),
+            ("q-simulacao", "nao-simulada"),  # nobody simulated: neither the Suporte nor the consultant could
+            ("q-confirmacoes", "nao"),  # the procedure the Suporte indicated was not run yet
+        ),
+        "suporte-padrao", (), None, outcome="out-sp-simulacao",
+        reads=(("q-simulacao", "nao-simulada", "nem o consultor que atende o cliente"),),
+        rejects=(("q-simulacao", "consultor-nao-simula", "tentou simular"),),
+    ),
     # -- Consultoria Telefônica ----------------------------------------------------------
     Persona(
         "emergencia",
@@ -210,6 +239,18 @@ PERSONAS = (
             ("q-publico-telefonica", "cliente-final"),
         ),
         "consultoria-telefonica", ("telefonica-funcionalidade-nao-implantada",), "telefonica-termo",
+        reads=(("q-situacao", "funcionalidade", "pede atendimento (não só uma orientação)"),),
+        rejects=(("q-situacao", "duvida", "dúvida pontual"),),
+    ),
+    Persona(
+        "duvida-sobre-funcionalidade-nunca-implantada",
+        "Uma cliente de varejo pergunta só se o módulo de gestão de contratos, que ela nunca implantou, calcula "
+        "reajuste por um índice de preços. Ela quer a resposta, não um atendimento para implantar o módulo.",
+        (("q-situacao", "duvida"),),  # a one-off question, even though about a feature never implanted
+        "suporte-padrao", ("sp-duvida-pontual",), None, outcome="out-sp-duvida",
+        # the Telefônica option comes first in the list: its label must be false for her ("pick the first")
+        reads=(("q-situacao", "duvida", "inclusive sobre uma funcionalidade nunca implantada"),),
+        rejects=(("q-situacao", "funcionalidade", "não só uma orientação"),),
     ),
     Persona(
         "ambiente-desatualizado",

@@ -153,7 +153,7 @@ def test_conouts_add_the_maestros_analysis_before_the_termo() -> None:
     """"… incluir “conouts” … e só após a análise do Maestro": a mark of its own, before the Termo is sent."""
     persona = next(p for p in PERSONAS if p.name == "erro-intermitente")
     marks = [s["id"] for s in E.recommend(walk(persona))["steps"] if s["mark"]]
-    assert marks == ["aprovacao-maestro", "conouts-apos-maestro", "enviar-termo", "aceite"]
+    assert marks == ["conouts-apos-maestro", "aprovacao-maestro", "enviar-termo", "aceite"]
 
 
 def test_the_termos_do_not_assert_what_only_some_paths_establish() -> None:
@@ -162,3 +162,41 @@ def test_the_termos_do_not_assert_what_only_some_paths_establish() -> None:
     for m in E.g.macros.values():
         text = (m.when.text + " " + m.body.text).casefold()
         assert "ambiente local" not in text and "não é simulada" not in text, m.id
+
+
+def test_a_missing_confirmation_is_named_and_not_blamed_on_the_simulation_alone() -> None:
+    """Walk finding 5: "Não, falta pelo menos uma das três" recorded only "a ocorrência ainda não foi simulada",
+    though the client may lack only the documentation, and its next step was unlabelled."""
+    persona = next(p for p in PERSONAS if p.name == "consultor-sem-ambiente-local")
+    r = E.recommend(walk(persona))
+    note = r["ticket_note"].casefold()
+    for confirmation in ("procedimentos indicados pelo suporte", "itens da documentação", "ambiente atualizado e padrão"):
+        assert confirmation in note, (confirmation, r["ticket_note"])
+    assert "o suporte ainda não simulou" in note
+    assert r["next_steps"] and all(s["source"]["kind"] == "local" for s in r["next_steps"]), r["next_steps"]
+    assert r["summary"]["source"]["kind"] == "local"
+
+
+def test_the_reproduction_question_fits_answers_that_are_not_a_simulation() -> None:
+    """Walk finding 8: "O que mostrou a simulação…?" had answers that are no simulation ("ainda não simulou")."""
+    q = E.g.questions["q-simulacao"]
+    assert "mostrou a simulação" not in q.question
+    assert any("ainda não simulou" in o.label for o in q.options)
+    assert "tentou" in q.help and q.help_source.local  # "não simula" read as "tried": a labelled reading
+
+
+def test_a_consultants_local_simulation_never_bills_the_cliente_final() -> None:
+    """Walk finding 4: "Consultor não simula no ambiente local" could end with "Cliente final" and "Quem paga: Cliente",
+    though the guideline's consultant "em atendimento ao cliente" is one whose cost goes to the Unidade/Franquia
+    "e não devendo gerar qualquer cobrança contra o cliente"."""
+    reached = 0
+    for state in E.paths():
+        walk_ = E.walk(state)
+        if "modulo-consultor-nao-simula" not in walk_.criteria:
+            continue
+        reached += 1
+        r = E.recommend(state)
+        assert r["audience"]["id"] != "cliente-final" and r["payer"]["id"] == "unidade-franquia", E.encode(state)
+    assert reached == 2  # a TOTVS and an AMS consultant
+    question = E.g.questions["q-publico-consultor"]
+    assert question.help_source is not None and question.help_source.local  # the reading is labelled

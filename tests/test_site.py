@@ -160,7 +160,9 @@ def test_suporte_padrao_lists_its_checks_and_what_the_guideline_lacks(site_dir: 
     text = content_text(site_dir, "modos/suporte-padrao/")
     page = page_html(site_dir, "modos/suporte-padrao/")
     for check in g.checks.values():
-        assert norm(check.title) in text and norm(check.next_step.text) in text and check.id in ids_of(page)
+        step = norm(check.next_step.text)
+        step = step[:1].lower() + step[1:]  # after "Se ainda não tiver sido feita:" (no capital after a colon)
+        assert norm(check.title) in text and f"Se ainda não tiver sido feita: {step}" in text and check.id in ids_of(page)
         assert check.next_step.source.anchor in badges(page)
     assert "check-list não faz parte da diretriz publicada" in text
     assert "Se ainda não tiver sido feita" in text and "Enquanto uma delas não tiver sido feita" in text

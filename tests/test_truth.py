@@ -259,3 +259,111 @@ def test_recommend_prints_every_step_order_note_the_page_shows(answers: tuple[st
         assert order["text"] in out
         line = next(line for line in out.splitlines() if order["text"] in line)
         assert ("[não consta na diretriz]" in line) == (order["source"]["kind"] == "local")
+
+
+# -- the fresh-eyes walk of issue 20 (walk-report.md) ---------------------------------------------
+
+MACRO_CHOICE = "indicando a mais adequada para cada uma das situações"
+
+
+def _plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_telefonica_requester_question_does_not_claim_it_picks_the_termo() -> None:
+    """Walk finding 2: "Define o Termo de Aceite a aplicar e quem paga a Consultoria Telefônica." — the guideline has
+    one Telefônica Termo, and who pays it is a reading."""
+    termos = [m for m in G.macros.values() if m.mode == "consultoria-telefonica" and m.is_termo]
+    assert len(termos) == 1  # the premise: one Termo for everyone
+    q = G.questions["q-publico-telefonica"]
+    assert "Define o Termo" not in q.help and "um só Termo" in q.help
+    assert q.help_source is not None and q.help_source.local
+    assert q.help in {item["what"] for item in _confirm_items()}
+    termo_step = next(s for s in G.workflow if "termo" in s.macro_kinds)
+    assert "quem solicita" not in termo_step.text.text  # shared by both modes: nothing to choose by requester in one
+
+
+@pytest.mark.parametrize("mode", ["consultoria-modulo", "consultoria-telefonica"])
+def test_the_mode_pages_quote_the_guideline_on_choosing_a_macro(mode: str) -> None:
+    """Walk finding 2: "escolhendo a mais adequada para quem solicita" reworded "… para cada uma das situações"."""
+    section = _plain(pages()[f"modos/{mode}.md"].split("## Macros", 1)[1])
+    assert f"“Utilizar as Macros Oficiais compartilhadas no Zendesk, {MACRO_CHOICE}”" in section
+    assert "para quem solicita" not in section
+    assert ("um Termo de Aceite para cada solicitante" in section) == (mode == "consultoria-modulo")
+
+
+def test_the_material_complementar_steps_are_labelled_as_proposed() -> None:
+    """Walk finding 10: the proposed steps sat unlabelled under the guideline's own titles, and the changelog said
+    they were written "a partir do que a diretriz estabelece"."""
+    page = pages()["material-complementar.md"]
+    blocks = page.split("<details")[1:]
+    assert len(blocks) == len(bundle()["procedures"])
+    for block in blocks:
+        assert LOCAL_LABEL in block[: block.index("<li>")], block[:300]
+    history = _changelog()
+    assert "a partir do que a diretriz estabelece" not in " ".join(history.split())
+    assert "(a diretriz traz só os títulos)" in " ".join(history.split())
+
+
+LOCAL_LABEL = "Não consta na diretriz"
+
+
+def _changelog() -> str:
+    return " ".join(" ".join([e["summary"], *e["changes"]]) for e in bundle()["changelog"])
+
+
+def test_every_exclusion_between_criteria_is_labelled() -> None:
+    """Walk finding 11: "Não se aplica junto com" is this site's logic; the guideline states no exclusions."""
+    seen = 0
+    for name in ("modos/suporte-padrao.md", "modos/consultoria-modulo.md"):
+        for tag in pages()[name].split("Não se aplica junto com:")[1:]:
+            seen += 1
+            assert LOCAL_LABEL in re.split(r" · |</p>", tag, maxsplit=1)[0], (name, tag[:200])
+    assert seen >= 2
+    listed = " ".join(item["what"] for item in _confirm_items())
+    assert "“Não se aplica junto com”" in listed
+
+
+def test_the_conouts_order_is_a_labelled_reading_that_puts_the_analysis_first() -> None:
+    """Walk finding 7: the analysis was gated behind the approval, an order the guideline does not give."""
+    p = G.prerequisites["conouts-apos-maestro"]
+    assert p.order is not None and p.order.source.local
+    assert "antes da aprovação do ticket" in " ".join(p.order.text.split())
+    assert "(" not in p.title  # no doubled parentheses next to "— só no critério “…”"
+    table = _plain(pages()["tabela-de-decisao.md"])
+    assert f"{p.title} — só no critério “{G.criteria['modulo-erro-intermitente'].title}”" in table
+
+
+def test_the_sites_own_text_goes_on_in_lower_case_after_a_colon() -> None:
+    """Walk finding 14: "Se ainda não tiver sido feita: Verificar…", "Atenção: A diretriz…"."""
+    everything = pages()
+    for name, label in (("modos/suporte-padrao.md", "feita:</em> "), ("modos/suporte-padrao.md", "Atenção:</strong> "),
+                        ("material-complementar.md", "Atenção:</strong> ")):
+        assert label in everything[name]
+        assert not re.search(re.escape(label) + "[A-ZÀ-Ú][a-zà-ú]", everything[name]), (name, label)
+    assert '"' not in _changelog()  # curly quotes, as the rest of the site
+
+
+def test_pontos_a_confirmar_lists_the_suporte_padrao_billing_once() -> None:
+    """Walk finding 14: "Suporte Padrão — Sem tarifação." and "… não é tarifado." were two entries for one point; the
+    summary's label still links to the one entry."""
+    items = _confirm_items()
+    sp = [i for i in items if i["area"] == "billing" and i["what"].startswith(G.modes["suporte-padrao"].title)]
+    assert len(sp) == 1, [i["what"] for i in sp]
+    summary_anchor = bundle()["billing"]["modes"]["suporte-padrao"]["summary"]["source"]["anchor"]
+    assert f'id="{summary_anchor}"' in pages()["pontos-a-confirmar.md"]
+
+
+def test_the_missing_confirmations_outcome_lists_its_readings_on_pontos_a_confirmar() -> None:
+    """Walk finding 5: its local next step carried no label and was not listed."""
+    listed = {" ".join(item["what"].split()) for item in _confirm_items()}
+    outcome = G.outcomes["out-sp-simulacao"]
+    for text in (outcome.summary, *outcome.next_steps):
+        assert text.source.local and " ".join(text.text.split()) in listed, text.text
+
+
+def test_the_flowchart_says_it_scrolls_sideways() -> None:
+    """Walk finding 13: the diagram is about 4,000 px wide and nothing visible said to scroll sideways."""
+    page = pages()["fluxograma.md"]
+    visible = _plain(page[: page.index('<div class="kb-flowchart"')])
+    assert "role-o para o lado" in visible

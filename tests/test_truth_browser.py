@@ -172,3 +172,74 @@ def test_the_calculator_labels_the_reference_rate_and_the_payer_on_the_result_an
     page.locator("#dt-audience").select_option("totvs")
     expect(page.locator("[data-role=payer]")).to_have_text("Unidade/Franquia")
     expect(payer_row.locator(".kb-local")).to_have_count(0)  # the guideline's own words for consultants
+
+
+# -- the fresh-eyes walk of issue 20 (walk-report.md) ---------------------------------------------
+
+def test_a_one_off_question_about_a_never_implanted_feature_stays_in_suporte_padrao(page: Page) -> None:
+    """Walk finding 1: following "escolha a primeira da lista", the Telefônica option (listed first) caught a one-off
+    question about a feature never implanted. Its label now asks for atendimento; the dúvida label covers the question."""
+    p = persona("duvida-sobre-funcionalidade-nunca-implantada")
+    page.goto("assistente/")
+    first = page.locator("[data-role=options]")
+    expect(first).to_contain_text("pede atendimento (não só uma orientação)", timeout=READY)
+    expect(first).to_contain_text("inclusive sobre uma funcionalidade nunca implantada")
+    click_through(page, p.answers)
+    expect(page.locator("[data-role=outcome-title]")).to_have_text(f"Resultado: {mode_title(p.mode)}")
+
+
+def test_the_telefonica_requester_question_is_a_labelled_reading(page: Page) -> None:
+    """Walk finding 2: "Define o Termo de Aceite a aplicar e quem paga a Consultoria Telefônica." had no label."""
+    e = engine()
+    page.goto("assistente/#" + e.encode(e.answer(e.start(), "emergencia")))
+    help_ = page.locator("[data-role=help]")
+    expect(help_).to_contain_text("um só Termo de Aceite", timeout=READY)
+    expect(help_).not_to_contain_text("Define o Termo")
+    expect(help_.locator(".kb-local")).to_contain_text(LOCAL)
+
+
+def test_a_missing_confirmation_is_named_in_the_note_and_the_next_step_is_labelled(page: Page) -> None:
+    """Walk finding 5: the note blamed the simulation alone, and the next step had no label."""
+    p = persona("consultor-sem-ambiente-local")
+    state = click_through(page, p.answers)
+    note = page.locator("[data-role=ticket-note]").inner_text()
+    assert note == engine().recommend(state)["ticket_note"]
+    assert "itens da documentação" in note and "procedimentos indicados pelo Suporte" in note
+    next_steps = page.locator("[data-role=outcome]").get_by_text("Se a ocorrência se repetir no ambiente padrão atualizado")
+    expect(next_steps.locator("xpath=..").locator(".kb-local")).to_contain_text(LOCAL)
+
+
+def test_the_maestros_analysis_comes_before_the_approval(page: Page) -> None:
+    """Walk finding 7: "Análise do Maestro feita — Disponível depois de: marcar “Aprovação obtida”"."""
+    e = engine()
+    state = e.start()
+    for a in ("ocorrencia", "sim", "sim", "intermitente", "ams"):
+        state = e.answer(state, a)
+    page.goto("assistente/#" + e.encode(state))
+    expect(page.get_by_label("Análise do Maestro feita")).to_be_enabled(timeout=READY)
+    expect(page.get_by_label("Aprovação obtida")).to_be_disabled()
+    page.get_by_label("Análise do Maestro feita").check()
+    expect(page.get_by_label("Aprovação obtida")).to_be_enabled(timeout=READY)
+
+
+def test_after_a_consultants_local_simulation_only_consultants_are_offered(page: Page) -> None:
+    """Walk finding 4: "Consultor não simula no ambiente local" could end with "Cliente final" and bill the client."""
+    e = engine()
+    state = e.start()
+    for a in ("ocorrencia", "sim", "sim", "consultor-nao-simula"):
+        state = e.answer(state, a)
+    page.goto("assistente/#" + e.encode(state))
+    expect(page.locator("[data-role=question-text]")).to_have_text("Quem é o solicitante do ticket?", timeout=READY)
+    options = page.locator("[data-role=options]")
+    expect(options.get_by_role("radio")).to_have_count(2)
+    expect(options.get_by_role("radio", name="Cliente final", exact=True)).to_have_count(0)
+    expect(page.locator("[data-role=help] .kb-local")).to_contain_text(LOCAL)
+
+
+def test_the_wizard_writes_a_colon_and_lower_case_after_a_label(page: Page) -> None:
+    """Walk finding 14: "Atenção." in the wizard against "Atenção:" on the pages, and a capital after it."""
+    e = engine()
+    page.goto("assistente/#" + e.encode(e.answer(e.answer(e.start(), "ocorrencia"), "nao-verificado")))
+    pending = page.locator("[data-role=pending]")
+    expect(pending).to_contain_text("Atenção: a diretriz manda", timeout=READY)
+    expect(pending).to_contain_text("O que fazer: verificar as atualizações")

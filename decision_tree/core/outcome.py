@@ -23,11 +23,15 @@ CODE_LABEL = "Código do assistente"  # the ticket note's last line: the code th
 
 
 def prerequisites_for(g: Guidelines, mode_id: str, criteria: tuple[str, ...] | None = None) -> list[Prerequisite]:
-    """The prerequisites of a mode: its own, then those of its criteria (all of them, or those given)."""
-    ids = [p.id for p in g.prerequisites.values() if mode_id in p.modes]
+    """The prerequisites of a mode: those of its criteria (all of them, or those given), then its own.
+
+    A criterion's prerequisite is what establishes the criterion (the Maestro's analysis of an intermittent
+    error), so it comes before the mode's own (the ticket's approval, before the Termo)."""
+    ids: list[str] = []
     for c in g.criteria.values():
         if c.mode == mode_id and (criteria is None or c.id in criteria):
             ids += [p for p in c.prerequisites if p not in ids]
+    ids += [p.id for p in g.prerequisites.values() if mode_id in p.modes and p.id not in ids]
     return [g.prerequisites[p] for p in ids]
 
 

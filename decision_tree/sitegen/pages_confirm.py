@@ -43,7 +43,7 @@ def _billing_item(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], 
         rates = ", ".join(f"{t['name']} {percent(t['rate'])}" for t in item["items"])
         return f"Impostos de referência: {rates}.", where
     if key == "partial_minutes":
-        return item["clause"], where + [("Termos de Aceite, quando confirmado", urls.MACROS)]
+        return item["clause"], where + [("Termos de Aceite (quando confirmado)", urls.MACROS)]
     if key == "modes":
         mode = g.modes[path[2]]
         what = item.get("text") or f"{path[-1]} = {item.get('value')}"
@@ -95,6 +95,17 @@ def _entry(bundle: dict[str, Any], g: Guidelines, path: tuple[Any, ...], item: d
             "confirmed": source["confirmed"], "where": where}
 
 
+def _summary_twin(bundle: dict[str, Any], path: tuple[Any, ...], item: dict[str, Any]) -> str | None:
+    """The anchor of the billing rule a mode's billing summary repeats (same reason), if already listed."""
+    if path[:2] != ("billing", "modes") or path[-1] != "summary":
+        return None
+    billed = bundle["billing"]["modes"][path[2]].get("billed", {})
+    source = billed.get("source")
+    if isinstance(source, dict) and source.get("kind") == "local" and source.get("note") == item["source"]["note"]:
+        return str(source["anchor"])
+    return None
+
+
 def _check_pages(g: Guidelines, check_id: str) -> list[tuple[str, str]]:
     """The mode pages that list a check: the modes of the outcomes where it is pending."""
     modes = dict.fromkeys(o.mode for o in g.outcomes.values() if o.pending_check == check_id)
@@ -102,7 +113,16 @@ def _check_pages(g: Guidelines, check_id: str) -> list[tuple[str, str]]:
 
 
 def local_items(bundle: dict[str, Any], g: Guidelines) -> list[dict[str, Any]]:
-    items = [_entry(bundle, g, path, item) for path, item in _local({k: v for k, v in bundle.items() if k != "macros"})]
+    items, twins = [], {}
+    for path, item in _local({k: v for k, v in bundle.items() if k != "macros"}):
+        same = _summary_twin(bundle, path, item)
+        if same is not None:  # a mode's billing summary says what its billing rule says: one entry, both anchors
+            twins.setdefault(same, []).append(item["source"]["anchor"])
+        else:
+            items.append(_entry(bundle, g, path, item))
+    for entry in items:
+        if entry["anchor"] in twins:
+            entry["also"] = twins[entry["anchor"]]
     for i, macro in enumerate(bundle["macros"]):
         items += [_entry(bundle, g, ("macros", i, *path), item) for path, item in _local(macro)]
     owners = {o["id"]: o["title"] for o in bundle["owners"]}

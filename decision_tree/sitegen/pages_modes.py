@@ -18,21 +18,34 @@ def mode_pages(bundle: dict[str, Any], g: Guidelines, updated: Callable[[Mode], 
     return {f"modos/{mode.id}.md": mode_page(bundle, g, mode, updated(mode)) for mode in g.modes.values()}
 
 
-def _related(g: Guidelines, criterion_id: str) -> list[dict[str, str]]:
+EXCLUDES = "Não se aplica junto com"  # the label of a criterion one excludes (`contradicts`)
+
+
+def _exclusions_reading(g: Guidelines) -> dict[str, Any] | None:
+    """The reading that says the exclusions are this site's (a mode reading that names the label): its source labels each one."""
+    reading = next((r for m in g.modes.values() for r in m.readings if f"“{EXCLUDES}”" in r.text), None)
+    return reading.source.to_dict() if reading else None
+
+
+def _related(g: Guidelines, criterion_id: str) -> list[dict[str, Any]]:
     """Criteria of other modes that this one points to: the same subject (`see_also`) or one it excludes (`contradicts`)."""
     c = g.criteria[criterion_id]
     found = []
     for other in g.criteria.values():
         if other.mode == c.mode:
             continue
+        source = None
         if other.id in c.see_also or c.id in other.see_also:
             label = "Veja também"
         elif other.id in c.contradicts or c.id in other.contradicts:
-            label = "Não se aplica junto com"
+            label, source = EXCLUDES, _exclusions_reading(g)
+            if source is None:
+                raise ValueError(f"guidelines.yml: a criterion excludes another, but no mode reading says “{EXCLUDES}”; "
+                                 "add the reading that says these exclusions are this site's")
         else:
             continue
         found.append({"id": other.id, "mode": other.mode, "title": other.title, "mode_title": g.modes[other.mode].title,
-                      "label": label})
+                      "label": label, "source": source})
     return found
 
 
@@ -62,6 +75,9 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
         billing=_billing(bundle, mode.id), macro_tabs=_macro_tabs(g, mode, page), procedures_reading=bundle.get("procedures_scope"),
         procedure_titles=[f"“{p['title']}”" for p in bundle["procedures"]],
         all_official=all(g.macros[m].body.official for m in mode.macros),
+        # the guideline's own words on choosing a macro ("… a mais adequada para cada uma das situações")
+        macros_quote=next(w.text.source.quote for w in g.workflow if "termo" in w.macro_kinds),
+        termo_per_audience=sum(g.macros[m].is_termo for m in mode.macros) > 1,
     )
 
 

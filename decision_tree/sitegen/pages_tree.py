@@ -54,7 +54,7 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
         steps = []
         for p in prerequisites_for(g, o.mode):
             only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
-            when = f" (só quando vale o critério “{'”, “'.join(only)}”)" if only else ""
+            when = f" — só no critério “{'” ou “'.join(only)}”" if only else ""
             steps.append({"text": p.title + when, "source": p.source.to_dict()})
             steps += [p.order.to_dict()] if p.order else []  # why it comes there, when the guideline does not say
         for s in (s for s in g.workflow if s.applies_to(o.mode)):

@@ -186,8 +186,15 @@ function mountWizard(app) {
     form.querySelector('[data-action="back"]').disabled = !canGoBack;
   }
 
-  // A label in bold, then its text: "Quando usar. Na Consultoria…" (no capital after a colon).
-  const lead = (tag, title, item, attrs = {}) => el(tag, attrs, el("strong", { text: `${title}. ` }), item.text, ...labelled(item.source));
+  // After a colon the site's own text goes on in lower case ("Atenção: a diretriz…"), unless its first word is a name or an acronym.
+  const lowerFirst = (t) => {
+    const first = t.split(" ")[0];
+    return first.slice(1) === first.slice(1).toLowerCase() ? t.charAt(0).toLowerCase() + t.slice(1) : t;
+  };
+  // A label in bold, then its text: "Quando usar: na Consultoria…". A label that already holds a colon ends with a period.
+  const lead = (tag, title, item, attrs = {}) =>
+    el(tag, attrs, el("strong", { text: title.includes(":") ? `${title}. ` : `${title}: ` }),
+      title.includes(":") ? item.text : lowerFirst(item.text), ...labelled(item.source));
 
   function macro(m, waitingFor) {
     // Before the marks it waits for, the engine sends no body (m.html is null): the Termo is named, not shown.
