@@ -271,7 +271,10 @@ def test_the_engine_data_of_the_client_site_hold_the_public_bundle_only(client_s
     assert shipped == public_bundle(load_bundle(ROOT))
     assert shipped["macros"] == shipped["procedures"] == shipped["workflow"] == shipped["checks"] == shipped["gaps"] == []
     assert shipped["tree"]["nodes"] == [] and "ticket" not in shipped
-    assert all(m["macros"] == [] and m["readings"] == [] for m in shipped["modes"])
+    assert all(m["macros"] == [] for m in shipped["modes"])
+    # The one public reading: the exclusions between criteria, which the client's mode pages show labelled.
+    public_readings = [r for m in shipped["modes"] for r in m["readings"]]
+    assert [r.get("visibility") for r in public_readings] == ["public"], public_readings
     manifest = json.loads((client_site_dir / "assets" / "pyodide" / "engine.json").read_text(encoding="utf-8"))
     assert manifest["snapshot"] is not None and manifest["snapshot"]["probe"]["op"] == "quote"
     full = next((ROOT / "site-src" / "assets" / "pyodide").glob("*.whl"), None)
