@@ -30,6 +30,14 @@ def test_deeply_nested_json_is_an_answer_not_an_exception(request_text: str) -> 
     assert answer["ok"] is False and answer["error"].startswith("Requisição inválida: "), answer
 
 
+def test_an_oversized_request_is_an_answer_and_an_old_codes_archive_fits() -> None:
+    # An old code's request carries its archived tree version (decision_tree/tree_versions/*.json, ~150 kB).
+    biggest = max(len(p.read_text(encoding="utf-8")) for p in (ROOT / "decision_tree" / "tree_versions").glob("*.json"))
+    assert biggest * 4 < api.MAX_REQUEST_CHARS, "an archived version no longer fits a request with room to grow"
+    answer = json.loads(api.handle('{"op": "view", "state": "' + "x" * api.MAX_REQUEST_CHARS + '"}'))
+    assert answer["ok"] is False and "até" in answer["error"], answer
+
+
 def test_a_null_audience_is_refused_like_a_null_waiver() -> None:
     base = {"op": "quote", "mode": bundle()["modes"][1]["id"], "minutes": "12,5"}
     waived = json.loads(api.handle(json.dumps({**base, "waived": None})))

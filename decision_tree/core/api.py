@@ -201,7 +201,7 @@ def handle_dict(req: dict[str, Any]) -> dict[str, Any]:
     return {"ok": False, "error": f"Operação desconhecida: {op!r}"}
 
 
-MAX_REQUEST_CHARS = 100_000  # the page's requests are a few hundred characters
+MAX_REQUEST_CHARS = 2_000_000  # a few hundred characters, but an old code's request carries its archived tree version (~150 kB)
 MAX_REQUEST_DEPTH = 20  # levels of nested lists and objects (the page sends 3: the taxes)
 
 
