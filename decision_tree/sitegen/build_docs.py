@@ -26,7 +26,7 @@ from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
-from decision_tree.sitegen.render import site_path
+from decision_tree.sitegen.render import served_under, site_path
 from decision_tree.sitegen.webapp import tree_version_assets, webapp_assets
 from decision_tree.sitegen.zendesk_sidebar import configured_host, sidebar_files
 from decision_tree.sources.bundle import load_bundle, public_bundle
@@ -65,7 +65,8 @@ def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Co
     config = _mkdocs_config(root)
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
     generated |= hosting_pages(config, sidebar_host)
-    generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
+    with served_under(site_path(config.site_url)):  # its links, like the other pages', under the site's path
+        generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
     generated |= tree_version_assets(root)  # the tree's earlier versions, for old codes
