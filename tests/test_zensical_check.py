@@ -98,8 +98,11 @@ def test_the_check_fails_on_a_broken_link_and_a_blocked_script_in_either_build_o
     scratch = _scratch_copy(tmp_path / "project")
     for planted in PLANTED:
         page = scratch / planted
-        page.write_text(page.read_text(encoding="utf-8") + f'\n<p><a href="{PLANTED_LINK}">link quebrado</a></p>\n\n'
-                        f"<script>{PLANTED_SCRIPT}</script>\n", encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        end = text.rfind("{% endblock %}") if planted.endswith(".j2") else -1  # a template: inside its last block
+        at = end if end >= 0 else len(text)
+        page.write_text(text[:at] + f'\n<p><a href="{PLANTED_LINK}">link quebrado</a></p>\n\n'
+                        f"<script>{PLANTED_SCRIPT}</script>\n\n" + text[at:], encoding="utf-8")
     only = [arg for url, _ in PLANTED.values() for arg in ("--only", url)]
     run = subprocess.run([sys.executable, str(CHECK), "--root", str(scratch), *only],
                          capture_output=True, text=True, timeout=1200)
