@@ -240,11 +240,15 @@ def zensical_config(config_file: Path) -> Path:
     return out
 
 
+# Copied, not linked: build-docs refuses a docs/ or macros/ that is a link leaving the project (the overlay's links
+# all lead to `root`), so that no link can put a file from outside the repository on the site.
+COPIED = {"docs", "macros"}
+
+
 def overlay(root: Path, where: Path, site_urls: dict[str, str], zensical_out: dict[str, str]) -> Path:
-    """A project folder that is `root` (its entries linked, docs/ copied: build-docs refuses a docs/ that links out of
-    the repository) with its own configs (each site's `site_url` from `site_urls`, its `site_dir` from `zensical_out`:
-    Zensical has no -d), site-src*/ and .cache/: build-docs and Zensical write there, never into `root`; build-docs'
-    content caches are still `root`'s."""
+    """A project folder that is `root` (its entries linked; docs/ and macros/ copied) with its own configs (each
+    site's `site_url` from `site_urls`, its `site_dir` from `zensical_out`: Zensical has no -d), site-src*/ and
+    .cache/: build-docs and Zensical write there, never into `root`; build-docs' content caches are still `root`'s."""
     from decision_tree.sitegen.webapp import CACHE, SNAPSHOT_CACHE
 
     configs = {site.config for site in SITES}
@@ -252,8 +256,8 @@ def overlay(root: Path, where: Path, site_urls: dict[str, str], zensical_out: di
     for entry in sorted(root.iterdir()):
         if entry.name in configs | {".cache", ".git"} or entry.name.startswith(("site", ".venv")):
             continue
-        if entry.name == "docs":
-            shutil.copytree(entry, where / entry.name, symlinks=True)
+        if entry.name in COPIED:
+            shutil.copytree(entry, where / entry.name)
         else:
             (where / entry.name).symlink_to(entry)
     for cache in (CACHE, SNAPSHOT_CACHE):  # Zensical writes its own cache files into .cache/ of the project

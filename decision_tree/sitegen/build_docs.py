@@ -65,7 +65,7 @@ def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Co
     config = _mkdocs_config(root)
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
     generated |= hosting_pages(config, sidebar_host)
-    with served_under(site_path(config.site_url)):  # its links, like the other pages', under the site's path
+    with served_under(site_path(config.site_url)):  # its links too, under the path of site_url
         generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
     generated |= _zendesk_json(bundle)
     generated |= webapp_assets(bundle, root)
