@@ -21,8 +21,8 @@ build: docs
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict -f mkdocs.clientes.yml
 	.venv/bin/python -m decision_tree check-site --audience clientes site-clientes
 
-# Do MkDocs and Zensical (Material's successor) build the same working site, at the root and under a sub-path?
-# Links, CSP, the pages in Chromium under the published nginx; exits 1 on any problem (blocking in CI).
+# Do MkDocs and Zensical (Material's successor) build the same working sites (analysts' and clients'), at the root and under a sub-path?
+# Links, CSP, the pages in Chromium under each site's published nginx; exits 1 on any problem (blocking in CI).
 zensical-check: export NO_MKDOCS_2_WARNING = 1
 zensical-check:
 	scripts/setup.sh --test

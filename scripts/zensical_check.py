@@ -4,16 +4,19 @@ Material for MkDocs reaches its end of life on 2027-05-05; Zensical, its
 successor, reads the same mkdocs.yml but no MkDocs hook, which is why the
 site's pages are files written by `build-docs` first. This script installs
 Zensical in its own venv (`.venv-zensical`, from the hash-pinned
-requirements/zensical.txt) and builds the project with both tools twice: as
-mkdocs.yml says (at the root of its host name unless `site_url` has a path),
-and under a sub-path (`site_url` with SUB_PATH, `build-docs` run again for it).
-Every one of the four builds is checked the same way:
+requirements/zensical.txt) and builds both sites of the project, the analysts'
+(mkdocs.yml) and the clients' (mkdocs.clientes.yml, `build-docs --audience
+clientes`), with both tools twice: as their config says (at the root of the
+host name unless `site_url` has a path), and under a sub-path (`site_url` with
+SUB_PATH, `build-docs` run again for it). Every one of the eight builds is
+checked the same way:
 
 - every internal href/src/action of every page leads to a file of that build
   (and to an id of the page for a `#fragment`), without leaving the site's path;
 - every inline script is allowed by the CSP the "Hospedagem" page publishes
-  (hosting.py), and no page has an event handler attribute;
-- in Chromium, served by the real nginx with the published file
+  for that site (hosting.py: `for_project`, `for_client_project`), and no page
+  has an event handler attribute;
+- in Chromium, served by the real nginx with that site's published file
   (sitegen/local_nginx.py, as tests/conftest.py does): every page loads with no
   CSP violation, console error, failed request or request to another origin,
   the flowchart is drawn, and the wizard and the calculator reach "ready".
@@ -24,9 +27,15 @@ and the Zensical partial the site overrides (overrides/partials/javascripts/
 base.html) against the installed Zensical's. It prints every problem, each
 with its tool and variant, and exits 1 on any, 0 when there is none.
 
-    scripts/zensical_check.py [--root DIR] [--no-browser] [--only PAGE ...] [--zensical CMD]
+Zensical 0.0.73 reads `INHERIT:` but merges the two files with deepmerge's
+`always_merger`, which appends lists where MkDocs replaces them: the client
+site's nav would be the analysts' followed by its own (links to pages it does
+not have, the names of internal pages). So Zensical is given the client config
+flattened as MkDocs reads it (`flattened`; `--flatten FILE` prints it).
 
-`--only PAGE` opens only that page (site-relative, `zendesk/`) in Chromium, for
+    scripts/zensical_check.py [--root DIR] [--no-browser] [--only PAGE ...] [--zensical CMD] [--flatten FILE]
+
+`--only PAGE` opens only that page (site-relative, `zendesk/`, in whichever site has it) in Chromium, for
 tests and debugging; the files are always checked whole. `--zensical CMD` uses that zensical command instead of the locked one (to try
 a newer Zensical before moving the lock). Zensical 0.0.74 and later need the
 package `zensical-ui`, which the registry this project installs from does not
@@ -51,6 +60,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-zensical"
@@ -71,6 +81,32 @@ sys.path.insert(0, str(ROOT))
 
 class CheckError(Exception):
     """A build or an install did not run; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One of the project's sites: its config, build-docs' audience, where its builds go and its host name."""
+
+    config: str  # mkdocs.yml, mkdocs.clientes.yml
+    audience: str | None  # build-docs --audience
+    name: str  # pt-BR, before the variant in the messages ("" for the analysts' site)
+    out: str  # suffix of its builds' folders in the project folder
+    host: str  # the host name of the sub-path variant's site_url
+
+    def hosting(self, project: Path) -> Any:
+        """The hosting the "Hospedagem" page publishes for this site of `project` (its CSP, its nginx file)."""
+        from decision_tree.sitegen.hosting import Hosting, for_client_project, for_project
+
+        return for_client_project(project) if self.audience else Hosting(for_project(project).scripts)
+
+    def variant(self, variant: str) -> str:
+        """The variant's name for this site, for the messages ("{config}" in it is the site's config file)."""
+        variant = variant.format(config=self.config)
+        return f"{self.name}, {variant}" if self.name else variant
+
+
+SITES = (Site("mkdocs.yml", None, "", "", "diretrizes.exemplo.interno"),
+         Site("mkdocs.clientes.yml", "clientes", "site dos clientes", "-clientes", "clientes.diretrizes.exemplo"))
 
 
 # ------------------------------------------------------------------------------------------- Zensical
@@ -137,6 +173,7 @@ class Build:
     serve_root: Path  # what nginx serves at /
     path: str  # the site's path under it: "/" or SUB_PATH
     host: str  # the host name of site_url ("" without one)
+    hosting: Any = None  # the site's published Hosting (decision_tree.sitegen.hosting)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -149,11 +186,58 @@ class Build:
 
 
 def _set_key(config: str, key: str, value: str) -> str:
-    """mkdocs.yml with a top-level `key: value`, replacing the key's line if it has one."""
+    """A config with a top-level `key: value`, replacing the key's line if it has one (after INHERIT if it has that)."""
     line = f"{key}: {value}"
     if re.search(rf"^{key}:", config, flags=re.M):
         return re.sub(rf"^{key}:.*$", line, config, count=1, flags=re.M)
+    inherit = re.search(r"^INHERIT:.*\n", config, flags=re.M)
+    if inherit:
+        return config[:inherit.end()] + f"{line}\n" + config[inherit.end():]
     return f"{line}\n{config}"
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """A YAML value with a Python tag (`!!python/name:…`), kept as written: flattening constructs nothing."""
+
+    tag: str
+    value: str
+
+
+def flattened(config_file: Path) -> str | None:
+    """`config_file` with its INHERIT resolved as MkDocs resolves it (mappings merged key by key, lists and values
+    replaced), as YAML; None when it has no INHERIT. Zensical 0.0.73 appends the lists instead (deepmerge's
+    `always_merger`): the client site's nav would start with every page of the analysts' site."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    if not re.search(r"^INHERIT:", config_file.read_text(encoding="utf-8"), flags=re.M):
+        return None
+
+    class Loader(get_yaml_loader(yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/",
+                                 lambda loader, suffix, node: _Tagged(f"python/{suffix}", loader.construct_scalar(node)))
+    Dumper.add_representer(_Tagged, lambda dumper, v: dumper.represent_scalar(f"tag:yaml.org,2002:{v.tag}", v.value))
+    with open(config_file, encoding="utf-8") as source:  # a named file: yaml_load finds the parent beside it
+        config = yaml_load(source, loader=Loader)
+    return (f"# {config_file.name} with its INHERIT resolved as MkDocs does (scripts/zensical_check.py): for Zensical\n"
+            + yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1000))
+
+
+def zensical_config(config_file: Path) -> Path:
+    """The file Zensical is given for `config_file`: the file itself, or its flattened copy beside it."""
+    flat = flattened(config_file)
+    if flat is None:
+        return config_file
+    out = config_file.with_name(f"{config_file.stem}.zensical.yml")
+    out.unlink(missing_ok=True)  # in the check's project folder, a link to the repository's own copy, if it has one
+    out.write_text(flat, encoding="utf-8")
+    return out
 
 
 # Copied, not linked: build-docs refuses a docs/ or macros/ that is a link leaving the project (the overlay's links
@@ -161,15 +245,16 @@ def _set_key(config: str, key: str, value: str) -> str:
 COPIED = {"docs", "macros"}
 
 
-def overlay(root: Path, where: Path, site_url: str | None, zensical_out: str) -> Path:
-    """A project folder that is `root` (its entries linked; docs/ and macros/ copied) with its own mkdocs.yml,
-    site-src/ and .cache/: build-docs
-    and Zensical write there, never into `root`; build-docs' content caches are still `root`'s."""
+def overlay(root: Path, where: Path, site_urls: dict[str, str], zensical_out: dict[str, str]) -> Path:
+    """A project folder that is `root` (its entries linked; docs/ and macros/ copied) with its own configs (each
+    site's `site_url` from `site_urls`, its `site_dir` from `zensical_out`: Zensical has no -d), site-src*/ and
+    .cache/: build-docs and Zensical write there, never into `root`; build-docs' content caches are still `root`'s."""
     from decision_tree.sitegen.webapp import CACHE, SNAPSHOT_CACHE
 
+    configs = {site.config for site in SITES}
     where.mkdir(parents=True)
     for entry in sorted(root.iterdir()):
-        if entry.name in {"mkdocs.yml", ".cache", ".git"} or entry.name.startswith(("site", ".venv")):
+        if entry.name in configs | {".cache", ".git"} or entry.name.startswith(("site", ".venv")):
             continue
         if entry.name in COPIED:
             shutil.copytree(entry, where / entry.name)
@@ -179,10 +264,11 @@ def overlay(root: Path, where: Path, site_url: str | None, zensical_out: str) ->
         (root / cache).mkdir(parents=True, exist_ok=True)
         (where / cache).parent.mkdir(parents=True, exist_ok=True)
         (where / cache).symlink_to((root / cache).resolve())
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    if site_url:
-        config = _set_key(config, "site_url", site_url)
-    (where / "mkdocs.yml").write_text(_set_key(config, "site_dir", zensical_out), encoding="utf-8")  # Zensical has no -d
+    for site in SITES:
+        config = (root / site.config).read_text(encoding="utf-8")
+        if site.config in site_urls:
+            config = _set_key(config, "site_url", site_urls[site.config])
+        (where / site.config).write_text(_set_key(config, "site_dir", zensical_out[site.config]), encoding="utf-8")
     return where
 
 
@@ -194,28 +280,45 @@ def _run(command: list[str], cwd: Path, what: str) -> str:
     return done.stdout
 
 
-def build_variant(root: Path, work: Path, tool: Path, name: str, variant: str, site_url: str | None) -> list[Build]:
-    """build-docs, then MkDocs and Zensical, for one site_url; the two builds."""
+def build_variant(root: Path, work: Path, tool: Path, name: str, variant: str, sub_path: str | None) -> list[Build]:
+    """For one site_url (each site's own, or each under `sub_path`): build-docs of each site, then MkDocs and
+    Zensical of each; the builds, in pairs (MkDocs, Zensical) per site."""
     from decision_tree.sitegen.render import site_path
 
-    configured = site_url or _configured_site_url(root)
-    path = site_path(configured)
-    host = urllib.parse.urlsplit(configured or "").hostname or ""
-    project = overlay(root, work / name, site_url, f"zensical{path}".rstrip("/"))
-    _run([sys.executable, "-m", "decision_tree", "--root", str(project), "build-docs"], project, f"build-docs ({variant})")
-    mkdocs = Build("MkDocs", variant, project / "mkdocs", path, host)
-    _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(mkdocs.site)],
-         project, f"mkdocs build ({variant})")
-    zensical_build = Build("Zensical", variant, project / "zensical", path, host)
-    _run([str(tool), "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml")], project, f"zensical build ({variant})")
-    if not (zensical_build.site / "index.html").is_file():
-        raise CheckError(f"zensical build ({variant}) não escreveu {zensical_build.site}/index.html")
-    return [mkdocs, zensical_build]
+    site_urls = {site.config: f"https://{site.host}{sub_path}" for site in SITES} if sub_path else {}
+    configured = {site.config: site_urls.get(site.config) or _configured_site_url(root, site.config) for site in SITES}
+    paths = {config: site_path(url) for config, url in configured.items()}
+    project = overlay(root, work / name, site_urls,
+                      {site.config: f"zensical{site.out}{paths[site.config]}".rstrip("/") for site in SITES})
+    builds = []
+    for site in SITES:  # every build-docs before any Zensical build, which cleans its own cache in .cache/
+        audience = ["--audience", site.audience] if site.audience else []
+        _run([sys.executable, "-m", "decision_tree", "--root", str(project), "build-docs", *audience], project,
+             f"build-docs {' '.join(audience)} ({site.variant(variant)})".replace("  ", " "))
+    for site in SITES:
+        label, path = site.variant(variant), paths[site.config]
+        host = urllib.parse.urlsplit(configured[site.config] or "").hostname or ""
+        config, hosting = project / site.config, site.hosting(project)
+        mkdocs = Build("MkDocs", label, project / f"mkdocs{site.out}", path, host, hosting)
+        _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(mkdocs.site)],
+             project, f"mkdocs build -f {site.config} ({label})")
+        zensical_build = Build("Zensical", label, project / f"zensical{site.out}", path, host, hosting)
+        _run([str(tool), "build", "--strict", "--clean", "-f", str(zensical_config(config))], project,
+             f"zensical build -f {site.config} ({label})")
+        if not (zensical_build.site / "index.html").is_file():
+            raise CheckError(f"zensical build -f {site.config} ({label}) não escreveu {zensical_build.site}/index.html")
+        builds += [mkdocs, zensical_build]
+    return builds
 
 
-def _configured_site_url(root: Path) -> str | None:
-    found = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M)
-    return found.group(1) if found else None
+def _configured_site_url(root: Path, config: str) -> str | None:
+    """The site_url a config gives (its own, or the one of the file it INHERITs)."""
+    text = (root / config).read_text(encoding="utf-8")
+    found = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, flags=re.M)
+    parent = re.search(r"^INHERIT:\s*['\"]?([^'\"\s#]+)", text, flags=re.M)
+    if found:
+        return found.group(1)
+    return _configured_site_url(root, parent.group(1)) if parent else None
 
 
 # ------------------------------------------------------------------------------------------- the files
@@ -310,11 +413,10 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def browser_problems(builds: list[Build], allowed: dict[str, tuple[str, ...]], work: Path, only: list[str]) -> None:
-    """Each build served by the real nginx with the published file, every page opened in Chromium."""
+def browser_problems(builds: list[Build], work: Path, only: list[str]) -> None:
+    """Each build served by the real nginx with its site's published file, every page opened in Chromium."""
     from playwright.sync_api import sync_playwright
 
-    from decision_tree.sitegen.hosting import Hosting
     from decision_tree.sitegen.local_chromium import CHROMIUM, CHROMIUM_ARGS
     from decision_tree.sitegen.local_nginx import Certificate, LocalNginx
 
@@ -323,9 +425,11 @@ def browser_problems(builds: list[Build], allowed: dict[str, tuple[str, ...]], w
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + certificate.chromium_args(), headless=True)
         try:
             for n, build in enumerate(builds):
-                hosting = Hosting(allowed[build.variant])
-                with LocalNginx(build.serve_root, hosting, work / f"nginx-{n}", certificate=certificate) as nginx:
-                    build.problems += _visit(browser, build, nginx.url.rstrip("/"), hosting, only)
+                if only and not any((build.site / page / "index.html").is_file() or (build.site / page).is_file()
+                                    for page in only):
+                    continue  # none of the pages asked for is on this site
+                with LocalNginx(build.serve_root, build.hosting, work / f"nginx-{n}", certificate=certificate) as nginx:
+                    build.problems += _visit(browser, build, nginx.url.rstrip("/"), build.hosting, only)
         finally:
             browser.close()
 
@@ -362,7 +466,7 @@ def _visit(browser, build: Build, origin: str, hosting, only: list[str]) -> list
                 seen.append(f"a página respondeu {response.status if response else 'nada'}")
             elif response.headers.get("content-security-policy") != hosting.csp:
                 seen.append("a página não veio com a CSP publicada")
-            app = page.locator("[data-app]")
+            app = page.locator(_apps())  # the parts that start the engine (not, say, the Zendesk page's ticket box)
             if app.count():
                 seen += _engine_start(page, app)
             if page.locator(".mermaid").count():
@@ -386,14 +490,19 @@ def _said_otherwise(message: str) -> bool:
 APPS = {"wizard": "o assistente", "calculator": "a calculadora"}
 
 
+def _apps(state: str = "") -> str:
+    """The selector of the wizard and the calculator (`state`: an attribute selector added to each)."""
+    return ", ".join(f'[data-app="{name}"]{state}' for name in APPS)
+
+
 def _engine_start(page, app) -> list[str]:  # type: ignore[no-untyped-def]
     """The wizard or the calculator starts its engine (its script sets data-engine) and reaches "ready"."""
     from playwright.sync_api import TimeoutError as Timeout
 
     what = APPS.get(app.first.get_attribute("data-app") or "", "o aplicativo")
     with contextlib.suppress(Timeout):  # what it came to is read below
-        page.wait_for_selector("[data-app][data-engine]", timeout=30_000)
-        page.wait_for_selector("[data-app][data-engine=ready], [data-app][data-engine=failed]", timeout=READY_MS)
+        page.wait_for_selector(_apps("[data-engine]"), timeout=30_000)
+        page.wait_for_selector(f"{_apps('[data-engine=ready]')}, {_apps('[data-engine=failed]')}", timeout=READY_MS)
     state = app.first.get_attribute("data-engine")
     if state == "ready":
         return []
@@ -407,21 +516,17 @@ def _engine_start(page, app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def check(root: Path, tool: Path, *, browser: bool, work: Path, only: list[str]) -> tuple[list[Build], list[str]]:
-    from decision_tree.sitegen.hosting import for_project
-
     builds: list[Build] = []
-    allowed: dict[str, tuple[str, ...]] = {}
     common = partial_drift(root, tool)
-    for name, variant, site_url in (("root", "como no mkdocs.yml", None),
-                                    ("sub", f"sob o caminho {SUB_PATH}", f"https://diretrizes.exemplo.interno{SUB_PATH}")):
-        pair = build_variant(root, work, tool, name, variant, site_url)
-        allowed[variant] = for_project(work / name).scripts  # the CSP its Hospedagem page publishes
-        for build in pair:
-            build.problems += link_problems(build) + csp_problems(build, allowed[variant])
-        common += [f"{variant}: {d}" for d in compare(*pair)]
-        builds += pair
+    for name, variant, sub_path in (("root", "como no {config}", None), ("sub", f"sob o caminho {SUB_PATH}", SUB_PATH)):
+        made = build_variant(root, work, tool, name, variant, sub_path)
+        for build in made:
+            build.problems += link_problems(build) + csp_problems(build, build.hosting.scripts)
+        for mkdocs, zensical_build in zip(made[::2], made[1::2], strict=True):
+            common += [f"{mkdocs.variant}: {d}" for d in compare(mkdocs, zensical_build)]
+        builds += made
     if browser:
-        browser_problems(builds, allowed, work, only)
+        browser_problems(builds, work, only)
     return builds, common
 
 
@@ -431,7 +536,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="only the files: no nginx, no Chromium")
     parser.add_argument("--only", action="append", default=[], metavar="PAGE", help="open only this page in Chromium (site-relative)")
     parser.add_argument("--zensical", type=Path, help="this zensical command instead of the one locked in requirements/")
+    parser.add_argument("--flatten", type=Path, metavar="FILE",
+                        help="only print FILE with its INHERIT resolved as MkDocs does (what Zensical is given)")
     options = parser.parse_args(argv)
+    if options.flatten:
+        print(flattened(options.flatten) or options.flatten.read_text(encoding="utf-8"), end="")
+        return 0
     started = time.monotonic()
     try:
         tool = options.zensical or zensical()
@@ -449,10 +559,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zensical-check: MkDocs e Zensical {version}: {len(problems)} problema(s) ({checked}, {took}):")
         print("\n".join(f"  - {p}" for p in problems))
         return 1
-    print(f"zensical-check: MkDocs e Zensical {version} constroem o mesmo site, na raiz e sob {SUB_PATH}: "
+    print(f"zensical-check: MkDocs e Zensical {version} constroem os mesmos sites (o dos analistas e o dos clientes), "
+          f"na raiz e sob {SUB_PATH}: "
           f"todo link leva a um arquivo, todo script em linha é permitido pela CSP publicada"
           + ("" if options.no_browser else f", {'as páginas pedidas abrem' if options.only else 'toda página abre'} sem erro no Chromium"
-             " e o assistente e a calculadora ficam prontos")
+             " e o assistente e as calculadoras ficam prontos")
           + f" ({len(builds)} builds, {took}).")
     return 0
 

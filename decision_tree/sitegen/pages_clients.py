@@ -69,8 +69,8 @@ def references(bundle: dict[str, Any], g: Guidelines) -> list[dict[str, Any]]:
          "source": b["money_rounding"]["source"]},
     ]
     for mode in bundle["modes"]:
-        for setting in b["modes"][mode["id"]].values():
-            if isinstance(setting, dict) and setting.get("source", {}).get("kind") == "local" and setting.get("text"):
+        for setting in _settings(b["modes"][mode["id"]]):
+            if setting.get("source", {}).get("kind") == "local" and setting.get("text"):
                 found.append({"anchor": setting["source"]["anchor"], "what": mode["title"], "text": setting["text"],
                               "source": setting["source"]})
     seen: set[str] = set()
@@ -80,6 +80,16 @@ def references(bundle: dict[str, Any], g: Guidelines) -> list[dict[str, Any]]:
             seen.add(r["anchor"])
             unique.append(r)
     return unique
+
+
+def _settings(mode_billing: dict[str, Any]) -> list[dict[str, Any]]:
+    """A mode's billing settings and the readings nested in them (the waiver's `reading`, the payers' `otherwise`):
+    the mode page labels each local one, so each needs its entry."""
+    found = []
+    for setting in mode_billing.values():
+        if isinstance(setting, dict):
+            found += [setting, *_settings(setting)]
+    return found
 
 
 def _percent(rate: str) -> str:
