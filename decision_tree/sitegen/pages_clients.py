@@ -18,7 +18,7 @@ from markupsafe import Markup
 from decision_tree.core.model import Guidelines
 from decision_tree.sitegen.pages_apps import _typed, _typed_money
 from decision_tree.sitegen.pages_modes import _billing, _related
-from decision_tree.sitegen.render import render, served_under, site_link
+from decision_tree.sitegen.render import label_macros, render, served_under, site_link
 
 HOME = "index.md"
 CALCULATOR = "calculadora.md"
@@ -37,11 +37,11 @@ def reference_badge(page: str, source: dict[str, Any]) -> Markup:
     if source.get("kind") != "local":
         return Markup("")
     link = site_link(f"{REFERENCES_URL}#{source['anchor']}")
-    return Markup(' <span class="kb-local"><a href="{}" title="{}">{}</a></span>').format(link, LOCAL_NOTE, BADGE)
+    return Markup(" ") + label_macros().label(link, BADGE, LOCAL_NOTE)
 
 
 def _context(page: str) -> dict[str, Any]:
-    return {"page": page, "ref": lambda source: reference_badge(page, source), "local_note": LOCAL_NOTE,
+    return {"page": page, "ref": lambda source: reference_badge(page, source), "local_note": LOCAL_NOTE, "badge_text": BADGE,
             "references": REFERENCES_URL}
 
 
@@ -115,7 +115,7 @@ def calculator_context(g: Guidelines) -> dict[str, Any]:
     b = g.billing
     modes = [
         {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
-        for m in g.modes.values() if b.modes[m.id].is_billed
+        for m in g.billed_modes()
     ]
     default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
