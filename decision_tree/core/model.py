@@ -140,6 +140,15 @@ class Macro:
     @property
     def is_termo(self) -> bool:
         return self.kind == TERMO
+
+    def is_termo_for(self, audience: str | None) -> bool:
+        return is_termo_for(self.kind, self.audiences, audience)
+
+
+def is_termo_for(kind: str, audiences: tuple[str, ...] | list[str], audience: str | None) -> bool:
+    """Whether a macro is the Termo de Aceite for who requests (any Termo, while nobody is known yet). The one rule
+    of the wizard, the pages and the validation (a billed mode has exactly one for each audience)."""
+    return kind == TERMO and (audience is None or audience in audiences)
 @dataclass(frozen=True)
 class Ticket:
     prefix: Text
@@ -201,6 +210,19 @@ class Guidelines:
     questions: dict[str, Question]
     outcomes: dict[str, Outcome]
     zendesk_app: dict[str, Any] | None = None  # the sidebar app's settings (core/zendesk_app.py)
+
+    def termo(self, mode: str, audience: str) -> Macro | None:
+        """The Termo de Aceite of a mode for who requests."""
+        return next((self.macros[m] for m in self.modes[mode].macros if self.macros[m].is_termo_for(audience)), None)
+
+    def billed_modes(self) -> list[Mode]:
+        """The modes that are billed (the consultancies), in the order of the YAML."""
+        return [m for m in self.modes.values() if self.billing.is_billed(m.id)]
+
+    @property
+    def official_macros(self) -> int:
+        """How many macros carry the official text imported from Zendesk (the others, a proposed one)."""
+        return sum(m.body.official for m in self.macros.values())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Guidelines:

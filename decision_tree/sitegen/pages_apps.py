@@ -38,7 +38,7 @@ def calculator_page(bundle: dict[str, Any], g: Guidelines) -> str:
     b = g.billing
     modes = [
         {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
-        for m in g.modes.values() if b.modes[m.id].is_billed
+        for m in g.billed_modes()
     ]
     default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)

@@ -99,19 +99,15 @@ def _billing(bundle: dict[str, Any], mode_id: str) -> dict[str, Any]:
 
 
 def _macro_tabs(g: Guidelines, mode: Mode, page: str) -> list[dict[str, Any]]:
-    billing = g.billing.modes[mode.id]
     tabs = []
     for audience in g.audiences.values():
         macros = [g.macros[m] for m in mode.macros if audience.id in g.macros[m].audiences]
         if not macros:
             continue
         about = audience.title
-        payer = billing.payer(audience.id)
+        payer = g.billing.payer(mode.id, audience.id)
         if payer:
-            about += " · Quem paga: " + g.billing.payers[payer]
-            rule = billing.payer_rule(audience.id)
-            if rule is None or rule.source.local:
-                about += " (não consta na diretriz)"
+            about += " · Quem paga: " + payer.labelled_title
         tabs.append({
             "label": audience.short, "about": about,
             "macros": [{"title": m.title, "kind_title": g.macro_kinds[m.kind], "link": relative_md(page, f"macros/{m.id}.md")}

@@ -35,14 +35,9 @@ def _audience_facts(g: Guidelines, e: Engine, o: Option) -> dict[str, Any]:
     outcome = g.outcomes.get(o.next)
     if not o.audience or outcome is None:
         return {"audience": None, "termo_macro": None, "payer": None}
-    mode = g.modes[outcome.mode]
-    termo = next((g.macros[m] for m in mode.macros if g.macros[m].is_termo and o.audience in g.macros[m].audiences), None)
-    billing = g.billing.modes[mode.id]
-    payer = billing.payer(o.audience)
-    payer_title = None
-    if payer:
-        rule = billing.payer_rule(o.audience)  # the rule that says who pays for this audience labels the payer
-        payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if rule is None or rule.source.local else "")
+    termo = g.termo(outcome.mode, o.audience)
+    payer = g.billing.payer(outcome.mode, o.audience)  # the rule that says who pays for this audience labels the payer
+    payer_title = payer.labelled_title if payer else None
     return {"audience": g.audiences[o.audience], "termo_macro": termo, "payer": payer_title}
 
 
@@ -50,7 +45,7 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
     """What to do on an outcome, as the table lists it: the pending check's next step and the outcome's
     own next steps, or, for a consultancy, its prerequisites and workflow."""
     o = g.outcomes[outcome_id]
-    if g.billing.modes[o.mode].is_billed:
+    if g.billing.is_billed(o.mode):
         steps = []
         for p in prerequisites_for(g, o.mode):
             only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
