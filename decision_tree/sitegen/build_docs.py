@@ -89,7 +89,7 @@ def client_site_files(root: Path) -> dict[str, Content]:
     files: dict[str, Content] = {rel: root / HAND_WRITTEN / rel for rel in CLIENT_HAND_WRITTEN}
     config = _client_mkdocs_config(root)
     check_nav(config, Guidelines.from_dict(bundle), macros=False)
-    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(full, last_changed(root)).of(GUIDELINES),
+    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(Guidelines.from_dict(full), last_changed(root)).of(GUIDELINES),
                                                       site_path=site_path(config.site_url)))
     generated |= webapp_assets(bundle, root)
     return files | generated

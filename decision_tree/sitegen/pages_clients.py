@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from decision_tree.core.model import Guidelines
+from decision_tree.core.texts import Source, is_local
 from decision_tree.sitegen.pages_apps import _typed, _typed_money
 from decision_tree.sitegen.pages_modes import _billing, _related
 from decision_tree.sitegen.render import label_macros, render, served_under, site_link
@@ -32,12 +33,12 @@ def mode_path(mode_id: str) -> str:
     return f"modos/{mode_id}.md"
 
 
-def reference_badge(page: str, source: dict[str, Any]) -> Markup:
+def reference_badge(page: str, source: Source | dict[str, Any]) -> Markup:
     """The label of what the guideline does not state, in a client's words, linking to its reference entry."""
-    if source.get("kind") != "local":
+    if not is_local(source):
         return Markup("")
-    link = site_link(f"{REFERENCES_URL}#{source['anchor']}")
-    return Markup(" ") + label_macros().label(link, BADGE, LOCAL_NOTE)
+    anchor = source.anchor if isinstance(source, Source) else source["anchor"]
+    return Markup(" ") + label_macros().label(site_link(f"{REFERENCES_URL}#{anchor}"), BADGE, LOCAL_NOTE)
 
 
 def _context(page: str) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: dict[str, Any], updat
             {"id": c.id, "title": c.title, "text": c.text, "conditions": conditions, "related": _related(g, c.id)}
         )
     return _render("mode.md.j2", page, title=mode["title"], updated=updated, mode=mode, criteria=list(groups.items()),
-                   billing=_billing(bundle, mode["id"]))
+                   billing=_billing(g, mode["id"]))
 
 
 def calculator_context(g: Guidelines) -> dict[str, Any]:
