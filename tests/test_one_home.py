@@ -135,3 +135,47 @@ def test_the_check_catches_a_restated_fact(tmp_path: Path) -> None:
     script = tmp_path / "s.js"
     script.write_text("// a comment may say 'cliente-final'\nconst a = 'consultoria-telefonica';\n", encoding="utf-8")
     assert _offences(_script_strings(script), whole_ids=True) == ["2: the id 'consultoria-telefonica'"]
+
+
+CONFIGS = [ROOT / "mkdocs.yml", ROOT / "mkdocs.clientes.yml"]
+HAND_WRITTEN_PAGES = sorted((ROOT / "docs").glob("*.md"))
+NAV_FOLDERS = ("modos/", "macros/")  # the nav entries build-docs checks against the sources (sitegen/nav.py)
+
+
+def _config_strings(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a site config, but for the nav entries of the mode and macro pages: those are the sources'
+    pages, which build-docs checks the nav lists exactly (test_the_nav_check_catches_a_page_left_out)."""
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not re.fullmatch(rf"\s*- ({'|'.join(NAV_FOLDERS)})[\w-]+\.md\s*", line):
+            yield lineno, line
+
+
+@pytest.mark.parametrize("path", CONFIGS + HAND_WRITTEN_PAGES, ids=_shown)
+def test_site_configs_and_hand_written_pages_restate_no_fact_of_the_guideline(path: Path) -> None:
+    strings = _config_strings(path) if path.suffix == ".yml" else _template_strings(path)
+    assert _offences(strings, whole_ids=False) == [], "say it without the guideline's words, or generate it from the YAML"
+
+
+def test_the_nav_check_catches_a_page_left_out(tmp_path: Path) -> None:
+    """build-docs refuses a nav that leaves out a macro page the sources make, or lists them in another order."""
+    from types import SimpleNamespace
+
+    from decision_tree.core import urls
+    from decision_tree.core.model import Guidelines
+    from decision_tree.sitegen.nav import check_nav, source_pages
+    from decision_tree.sources.loader import SourceError
+
+    g = Guidelines.from_dict(B)
+    pages = source_pages(g)
+    assert pages["modos"] == [urls.mode_file(m["id"]) for m in B["modes"]] and len(pages["macros"]) == len(B["macros"])
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("nav:\n" + "".join(f"  - {p}\n" for p in pages["modos"] + pages["macros"]), encoding="utf-8")
+    check_nav(SimpleNamespace(config_file_path=str(config), nav=pages["modos"] + pages["macros"]), g)  # as they are: fine
+    left_out = pages["macros"][-1]
+    with pytest.raises(SourceError) as caught:
+        check_nav(SimpleNamespace(config_file_path=str(config), nav=pages["modos"] + pages["macros"][:-1]), g)
+    assert caught.value.messages == [
+        f"mkdocs.yml:{len(pages['modos']) + 2}: o nav não lista {left_out}; liste no nav, nesta ordem (a de "
+        f"decision_tree/guidelines.yml): {', '.join(pages['macros'])}"]
+    with pytest.raises(SourceError, match="em outra ordem"):
+        check_nav(SimpleNamespace(config_file_path=str(config), nav=pages["modos"][::-1] + pages["macros"]), g)

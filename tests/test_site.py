@@ -268,7 +268,7 @@ def test_the_decision_table_grows_with_the_tree_not_with_its_paths(bundle: dict)
             {"id": "a", "label": "A", "next": f"q{i + 1}" if i + 1 < k else "out-sp-duvida"},
             {"id": "b", "label": "B", "next": f"q{i + 1}" if i + 1 < k else "out-sp-duvida"}]} for i in range(k)]
         synthetic = {**bundle, "tree": {**bundle["tree"], "start": "q0", "nodes": nodes}}
-        return len(decision_table(synthetic, Guidelines.from_dict(synthetic), "2026-11-29"))
+        return len(decision_table(Guidelines.from_dict(synthetic), "2026-11-29"))
 
     small, large = chain(4), chain(8)
     assert large < 2.5 * small

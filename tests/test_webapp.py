@@ -199,7 +199,7 @@ def test_wizard_page_shows_the_engines_first_question() -> None:
 
 def test_calculator_page_is_prefilled_with_the_reference_values() -> None:
     b = bundle()["billing"]
-    page = _rendered(calculator_page(bundle(), engine().g))
+    page = _rendered(calculator_page(engine().g))
     assert page.inputs["rate"] == b["rate_per_minute"]["value"].replace(".", ",")
     taxes = [page.inputs[f"tax{i}"] for i in range(len(b["taxes"]["items"]))]
     assert taxes == [format((Decimal(t["rate"]) * 100).normalize(), "f").replace(".", ",") for t in b["taxes"]["items"]]
@@ -217,7 +217,7 @@ def test_pages_escape_every_text_from_the_sources() -> None:
     hostile["audiences"][0]["title"] = HOSTILE
     hostile["billing"]["taxes"]["items"][0]["name"] = HOSTILE
     hostile["billing"]["modes"]["consultoria-modulo"]["waiver"]["text"] = HOSTILE
-    pages = app_pages(hostile, Guidelines.from_dict(hostile))
+    pages = app_pages(Guidelines.from_dict(hostile))
     for name, text in pages.items():
         assert "<script>alert" not in text and "<img src=x" not in text, name
         assert text.count("<script") == 1, name  # only the page's own module

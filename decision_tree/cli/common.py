@@ -7,9 +7,9 @@ from typing import Any
 
 from decision_tree.core.engine import Engine
 from decision_tree.core.model import Guidelines
+from decision_tree.core.texts import local_suffix
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCAL = "[não consta na diretriz]"
 
 
 class CliError(Exception):
@@ -30,4 +30,4 @@ def load(root: Path, *, render: bool = False) -> tuple[dict[str, Any], Engine]:
 
 def label(item: dict[str, Any]) -> str:
     """" [não consta na diretriz]" after a text the guideline does not state."""
-    return f" {LOCAL}" if item["source"]["kind"] == "local" else ""
+    return local_suffix(item["source"], "[]")

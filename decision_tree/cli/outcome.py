@@ -8,10 +8,11 @@ import re
 import sys
 from typing import Any, TextIO
 
-from decision_tree.cli.common import LOCAL, CliError, label, load
+from decision_tree.cli.common import CliError, label, load
 from decision_tree.core import archived
 from decision_tree.core.engine import Engine, StateError
 from decision_tree.core.model import Outcome
+from decision_tree.core.texts import local_suffix
 
 
 def render_outcome(r: dict[str, Any], out: TextIO) -> None:
@@ -98,7 +99,7 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
     local = set(r["local"])
 
     def tag(text: str) -> str:
-        return f"{text} {LOCAL}" if text in local else text
+        return text + local_suffix({"kind": "local"} if text in local else None, "[]")
 
     w(f"\n=== Resultado: {r['mode_title']} (somente leitura) ===\n{a['message']} {a['read_only']}\n")
     if a["version"]["changelog"]:

@@ -6,8 +6,9 @@ import argparse
 import json
 from decimal import Decimal
 
-from decision_tree.cli.common import LOCAL, CliError, label, load
+from decision_tree.cli.common import CliError, label, load
 from decision_tree.core.pricing import QuoteError, parse_taxes, quote
+from decision_tree.core.texts import local_suffix
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
     g = e.g
-    mark = lambda source: f" {LOCAL}" if source is not None and source.local else ""  # noqa: E731
+    mark = lambda source: local_suffix(source, "[]")  # noqa: E731
     print(f"Modalidade: {g.modes[q.mode].title}")
     print(f"Solicitante: {g.audiences[q.audience].title}")
     print(f"Minutos trabalhados: {number(q.minutes_worked)}; minutos cobrados: {number(q.minutes_billed)}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from decision_tree.core.texts import Setting, Source, Text
+from decision_tree.core.texts import Setting, Source, Text, local_suffix
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,20 @@ class ModeBilling:
 
 
 @dataclass(frozen=True)
+class Payer:
+    """Who pays for a consultancy requested by an audience: the payer's id and title, and the rule that says so."""
+
+    id: str
+    title: str
+    rule: Text | None  # None: no rule speaks of this audience (the value alone, which the guideline does not state)
+
+    @property
+    def labelled_title(self) -> str:
+        """The title, followed by the text label when the guideline does not say so (the pages' tabs and arrows)."""
+        return self.title + local_suffix(self.rule.source if self.rule else {"kind": "local"})
+
+
+@dataclass(frozen=True)
 class Billing:
     currency: str
     payers: dict[str, str]
@@ -90,6 +104,15 @@ class Billing:
     @property
     def reference_rate(self) -> Decimal:
         return Decimal(self.rate_per_minute.value)
+
+    def is_billed(self, mode: str) -> bool:
+        return self.modes[mode].is_billed
+
+    def payer(self, mode: str, audience: str | None) -> Payer | None:
+        """Who pays for a consultancy of `mode` requested by `audience` (None: not billed, or no audience)."""
+        rules = self.modes[mode]
+        payer = rules.payer(audience) if audience else None
+        return Payer(payer, self.payers[payer], rules.payer_rule(audience)) if payer else None
 
 
 def billing_of(b: dict[str, Any]) -> Billing:

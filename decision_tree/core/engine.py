@@ -76,17 +76,25 @@ class Engine:
     def node(self, node_id: str) -> Question | Outcome:
         return self.g.questions.get(node_id) or self.g.outcomes[node_id]
 
-    def walk(self, state: State) -> Walk:
+    def _follow(self, answers: tuple[int, ...]) -> tuple[list[Step], Question | Outcome, int | None]:
+        """The one walk of the tree: the steps the answers take from the start, the node reached, and the index of
+        the first answer that does not fit there (None: they all fit)."""
         node: Question | Outcome = self.g.questions[self.g.start]
         steps: list[Step] = []
-        for n, index in enumerate(state.answers, start=1):
-            if isinstance(node, Outcome):
-                raise StateError(f"Há respostas demais: o assistente chega a um resultado na pergunta {n - 1}.")
-            if not 0 <= index < len(node.options):
-                raise StateError(f"A pergunta {n} (“{node.question}”) não tem essa resposta.")
+        for n, index in enumerate(answers):
+            if isinstance(node, Outcome) or not 0 <= index < len(node.options):
+                return steps, node, n
             option = node.options[index]
             steps.append(Step(node, option))
             node = self.node(option.next)
+        return steps, node, None
+
+    def walk(self, state: State) -> Walk:
+        steps, node, misfit = self._follow(state.answers)
+        if misfit is not None and isinstance(node, Outcome):
+            raise StateError(f"Há respostas demais: o assistente chega a um resultado na pergunta {misfit}.")
+        if misfit is not None:
+            raise StateError(f"A pergunta {misfit + 1} (“{node.question}”) não tem essa resposta.")  # type: ignore[union-attr]
         walk = Walk(tuple(steps), node)
         if state.marks and state.marks >= 1 << len(self.marks_of(walk)):
             raise StateError("As marcações do link não correspondem a este resultado.")
@@ -229,16 +237,13 @@ class Engine:
             state = self._parse(text)
         except StateError as exc:
             return State(), f"{exc} O assistente começou de novo."
-        answers: list[int] = []
-        node: Question | Outcome = self.g.questions[self.g.start]
-        for index in state.answers:
-            if isinstance(node, Outcome) or not 0 <= index < len(node.options):
-                kept = len(answers)
-                where = f"as {kept} primeiras respostas foram mantidas" if kept > 1 else (
-                    "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
-                return State(tuple(answers)), f"Parte deste link não vale para esta versão do assistente: {where}."
-            answers.append(index)
-            node = self.node(node.options[index].next)
+        steps, _, misfit = self._follow(state.answers)
+        answers = [state.answers[i] for i in range(len(steps))]
+        if misfit is not None:
+            kept = len(answers)
+            where = f"as {kept} primeiras respostas foram mantidas" if kept > 1 else (
+                "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
+            return State(tuple(answers)), f"Parte deste link não vale para esta versão do assistente: {where}."
         kept_state = State(tuple(answers), state.marks)
         try:
             self.walk(kept_state)

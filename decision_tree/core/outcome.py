@@ -36,12 +36,9 @@ def prerequisites_for(g: Guidelines, mode_id: str, criteria: tuple[str, ...] | N
 
 
 def markable_steps(g: Guidelines, walk: Walk) -> list[tuple[str, str, str]]:
-    """The steps to mark on the walk's outcome, in order: (id, label when done, label while waiting)."""
-    outcome: Outcome = walk.node  # type: ignore[assignment]
-    if not g.billing.modes[outcome.mode].is_billed:
-        return []
-    steps = [(p.id, p.mark, p.waiting) for p in prerequisites_for(g, outcome.mode, walk.criteria)]
-    return steps + [(s.id, s.mark, s.waiting) for s in g.workflow if s.applies_to(outcome.mode) and s.mark]
+    """The steps to mark on the walk's outcome, in order: (id, label when done, label while waiting).
+    `Recommendation.steps` is their one source: the marks of a shared link are bits in that order."""
+    return [(s["id"], s["mark"], s["waiting"]) for s in Recommendation(g, walk).steps() if s["mark"]]
 
 
 def _source(text: Text) -> dict[str, Any]:
@@ -79,45 +76,40 @@ class Recommendation:
         }
 
     def macros_of(self, kinds: tuple[str, ...]) -> list[Macro]:
-        found = []
-        for mid in self.mode.macros:
-            m = self.g.macros[mid]
-            if m.kind in kinds and not (m.is_termo and self.audience and self.audience.id not in m.audiences):
-                found.append(m)
-        return found
+        """The mode's macros of these kinds; of the Termos, only the one for who requests (all, before it is known)."""
+        audience = self.audience.id if self.audience else None
+        return [m for m in (self.g.macros[mid] for mid in self.mode.macros)
+                if m.kind in kinds and (not m.is_termo or m.is_termo_for(audience))]
 
     def steps(self) -> list[dict[str, Any]]:
-        """The consultancy's steps in order; `enabled`: every mark before it is set."""
+        """The consultancy's steps in order: its prerequisites, then its workflow. The one source of the mark order
+        (the i-th step with a mark is bit i of the marks); `done`: its mark is set; `enabled`: every mark before it is."""
         if not self.billing.is_billed:
             return []
+        plan = [(p.id, p.title, {"text": p.text, "source": p.source.to_dict()}, p.order, p.mark, p.waiting, ())
+                for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria)]
+        plan += [(s.id, "", s.text.to_dict(), s.order, s.mark, s.waiting, s.macro_kinds)
+                 for s in self.g.workflow if s.applies_to(self.mode.id)]
         out: list[dict[str, Any]] = []
         marked = 0  # index among the steps with a mark
         open_marks: list[str] = []  # the marks before the current step that are not set: what it waits for
-        for p in prerequisites_for(self.g, self.mode.id, self.walk.criteria):
-            done = bool(self.marks >> marked & 1)
-            out.append({"id": p.id, "title": p.title, "text": {"text": p.text, "source": p.source.to_dict()},
-                        "order": p.order.to_dict() if p.order else None,
-                        "mark": p.mark, "waiting": p.waiting, "done": done, "enabled": not open_marks,
-                        "waits_for": list(open_marks), "macros": []})
-            open_marks += [] if done else [p.mark]
-            marked += 1
-        for s in (s for s in self.g.workflow if s.applies_to(self.mode.id)):
+        for step_id, title, text, order, mark, waiting, kinds in plan:
             enabled = not open_marks
-            done = bool(s.mark and self.marks >> marked & 1)
-            out.append({"id": s.id, "title": "", "text": s.text.to_dict(), "order": s.order.to_dict() if s.order else None,
-                        "mark": s.mark, "waiting": s.waiting, "done": done, "enabled": enabled, "waits_for": list(open_marks),
-                        "macros": [self._macro(m, enabled) for m in self.macros_of(s.macro_kinds)]})
-            open_marks += [s.mark] if s.mark and not done else []
-            marked += 1 if s.mark else 0
+            done = bool(mark and self.marks >> marked & 1)
+            out.append({"id": step_id, "title": title, "text": text, "order": order.to_dict() if order else None,
+                        "mark": mark, "waiting": waiting, "done": done, "enabled": enabled, "waits_for": list(open_marks),
+                        "macros": [self._macro(m, enabled) for m in self.macros_of(kinds)]})
+            if mark:
+                open_marks += [] if done else [mark]
+                marked += 1
         return out
 
     def payer(self) -> dict[str, Any] | None:
         """Who pays, with the rule that says so for this audience (its provenance labels the payer)."""
-        payer = self.billing.payer(self.audience.id) if self.audience else None
-        rule = self.billing.payer_rule(self.audience.id) if self.audience else None
-        if not payer or rule is None:
+        payer = self.g.billing.payer(self.mode.id, self.audience.id if self.audience else None)
+        if payer is None or payer.rule is None:
             return None
-        return {"id": payer, "title": self.g.billing.payers[payer], "rule": rule.to_dict()}
+        return {"id": payer.id, "title": payer.title, "rule": payer.rule.to_dict()}
 
     def to_dict(self, state: str) -> dict[str, Any]:
         check = self.g.checks.get(self.outcome.pending_check or "")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from decision_tree.core.billing import TaxLine
+from decision_tree.core.billing import ModeBilling, TaxLine
 from decision_tree.core.model import Guidelines
 from decision_tree.core.numbers import grouped, parse_flag, parse_number
 from decision_tree.core.texts import Source
@@ -135,6 +135,38 @@ def _inputs(g: Guidelines, mode: Any, audience: Any, minutes: Any, rate: Any, wa
     return worked, per_minute, is_waived, lines
 
 
+def _minutes_billed(g: Guidelines, rules_of: ModeBilling, worked: Decimal, rules: list[dict[str, Any]]) -> Decimal:
+    """The minutes billed: partial minutes as the guideline says, then the mode's minimum (each rule noted)."""
+    billing = g.billing
+    billed = worked
+    if billing.partial_minutes.value == "up" and worked != worked.to_integral_value():
+        billed = worked.to_integral_value(rounding=ROUND_CEILING)
+        rules.append(_rule("arredondamento", billing.partial_minutes.text, billing.partial_minutes.source))
+    if rules_of.minimum_minutes and not rules_of.minimum and rules_of.minimum_minutes.text:
+        rules.append(_rule("sem-minimo", rules_of.minimum_minutes.text, rules_of.minimum_minutes.source))
+    if billed < rules_of.minimum:
+        billed = Decimal(rules_of.minimum)
+        rules.append(_rule("minimo", f"Mínimo de {rules_of.minimum} minutos aplicado.", rules_of.minimum_minutes.source))  # type: ignore[union-attr]
+    return billed
+
+
+def _tax_amounts(g: Guidelines, rules_of: ModeBilling, subtotal: Decimal, tax_lines: tuple[TaxLine, ...],
+                 rules: list[dict[str, Any]]) -> tuple[list[TaxAmount], bool]:
+    """The taxes on the subtotal (each rule noted), and whether they are the reference ones."""
+    billing = g.billing
+    amounts = [TaxAmount(t.name, t.rate, _cents(subtotal * t.rate)) for t in tax_lines] if rules_of.plus_taxes else []
+    reference_taxes = [(t.name, t.rate) for t in tax_lines] == [(t.name, t.rate) for t in billing.taxes]
+    if amounts:
+        # The guideline says "+ impostos" and names none: which taxes, and at what rates, is this site's (or the user's).
+        names = ", ".join(t.name for t in amounts)
+        rules.append(_rule("impostos", "Impostos somados ao subtotal.", rules_of.taxes.source))  # type: ignore[union-attr]
+        what = "de referência" if reference_taxes else "informados"
+        rules.append(_rule("aliquotas", f"Impostos e alíquotas {what} na estimativa: {names}.", billing.taxes_source))
+    elif rules_of.taxes and rules_of.taxes.text:
+        rules.append(_rule("sem-impostos", rules_of.taxes.text, rules_of.taxes.source))
+    return amounts, reference_taxes
+
+
 def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate: Any = None, waived: Any = False,
           taxes: list[TaxLine] | None = None) -> Quote:
     """Price a consultancy. Raises QuoteError with every bad field at once."""
@@ -153,27 +185,9 @@ def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate:
     if rules_of.per_minute:
         rules.append(_rule("por-minuto", rules_of.per_minute.text, rules_of.per_minute.source))
 
-    billed = worked
-    if billing.partial_minutes.value == "up" and worked != worked.to_integral_value():
-        billed = worked.to_integral_value(rounding=ROUND_CEILING)
-        rules.append(_rule("arredondamento", billing.partial_minutes.text, billing.partial_minutes.source))
-    if rules_of.minimum_minutes and not rules_of.minimum and rules_of.minimum_minutes.text:
-        rules.append(_rule("sem-minimo", rules_of.minimum_minutes.text, rules_of.minimum_minutes.source))
-    if billed < rules_of.minimum:
-        billed = Decimal(rules_of.minimum)
-        rules.append(_rule("minimo", f"Mínimo de {rules_of.minimum} minutos aplicado.", rules_of.minimum_minutes.source))  # type: ignore[union-attr]
-
+    billed = _minutes_billed(g, rules_of, worked, rules)
     subtotal = _cents(per_minute * billed)
-    amounts = [TaxAmount(t.name, t.rate, _cents(subtotal * t.rate)) for t in tax_lines] if rules_of.plus_taxes else []
-    reference_taxes = [(t.name, t.rate) for t in tax_lines] == [(t.name, t.rate) for t in billing.taxes]
-    if amounts:
-        # The guideline says "+ impostos" and names none: which taxes, and at what rates, is this site's (or the user's).
-        names = ", ".join(t.name for t in amounts)
-        rules.append(_rule("impostos", "Impostos somados ao subtotal.", rules_of.taxes.source))  # type: ignore[union-attr]
-        what = "de referência" if reference_taxes else "informados"
-        rules.append(_rule("aliquotas", f"Impostos e alíquotas {what} na estimativa: {names}.", billing.taxes_source))
-    elif rules_of.taxes and rules_of.taxes.text:
-        rules.append(_rule("sem-impostos", rules_of.taxes.text, rules_of.taxes.source))
+    amounts, reference_taxes = _tax_amounts(g, rules_of, subtotal, tax_lines, rules)
     total = subtotal + sum((t.amount for t in amounts), zero)
     rules.append(_rule("centavos", billing.money_rounding.text, billing.money_rounding.source))
     waived_amount = zero
@@ -184,15 +198,14 @@ def quote(g: Guidelines, *, mode: Any, minutes: Any, audience: Any = None, rate:
             rules.append(_rule("abono-leitura", rules_of.waiver_reading.text, rules_of.waiver_reading.source))
     elif rules_of.waiver and not rules_of.waivable and rules_of.waiver.text:
         rules.append(_rule("sem-abono", rules_of.waiver.text, rules_of.waiver.source))
-    payer = None if is_waived else rules_of.payer(audience)
-    client = billing.client_payer
-    payer_rule = rules_of.payer_rule(audience) if payer else None
+    who = None if is_waived else billing.payer(mode, audience)
+    payer, payer_rule, client = who.id if who else None, who.rule if who else None, billing.client_payer
     if payer_rule is not None:  # only the rule that speaks of this audience
         rules.append(_rule("repasse" if payer != client else "quem-paga", payer_rule.text, payer_rule.source))
     return Quote(
         mode=mode, audience=audience, minutes_worked=worked, minutes_billed=billed, rate_per_minute=per_minute,
         subtotal=subtotal, taxes=tuple(amounts), total=total, waived=is_waived, waived_amount=waived_amount,
-        payer=payer, payer_title=billing.payers.get(payer) if payer else None,
+        payer=payer, payer_title=who.title if who else None,
         client_pays=total if payer == client else zero, rules=tuple(rules),
         rate_source=rate_source, payer_source=payer_rule.source if payer_rule else None,
         taxes_source=billing.taxes_source if amounts and reference_taxes else None,

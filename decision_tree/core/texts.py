@@ -61,3 +61,27 @@ class Setting:
         if d is None:
             return None
         return cls(d.get("value", default), d.get("text", ""), Source.of(d["source"]))
+
+
+# The provenance label, spelled here only: the pages' HTML label (templates/_label.j2), the page scripts (which
+# clone the <template> the page carries), the ticket note, the terminal and the generated texts all take it from here.
+LOCAL_LABEL = "Não consta na diretriz"
+OWNER_PENDING = "a confirmar com"
+OWNER_CONFIRMED = "confirmado com"
+
+
+def is_local(source: Source | dict[str, Any] | None) -> bool:
+    """Whether a source (typed, or as plain data) is a local definition, not the guideline's."""
+    kind = source.kind if isinstance(source, Source) else (source or {}).get("kind")
+    return kind == "local"
+
+
+def local_suffix(source: Source | dict[str, Any] | None, brackets: str = "()") -> str:
+    """The text label after a text the guideline does not state (" (não consta na diretriz)"), "" otherwise.
+    `brackets`: the pair around it (the terminal writes "[…]")."""
+    return f" {brackets[0]}{LOCAL_LABEL.lower()}{brackets[1]}" if is_local(source) else ""
+
+
+def owner_status(confirmed: bool) -> str:
+    """Where a local item stands with whoever confirms it: "a confirmar com" / "confirmado com"."""
+    return OWNER_CONFIRMED if confirmed else OWNER_PENDING

@@ -24,6 +24,29 @@ PYODIDE = "assets/pyodide/"  # the Pyodide runtime, the engine wheel and its loc
 TREE_VERSIONS = "assets/tree-versions/"  # the tree's earlier versions, for old codes (decision_tree/tree_versions/)
 
 
+# The Markdown file of each page above (docs-relative, as MkDocs's nav and the generator name them); a mode's and a
+# macro's page is `mode_file` / `macro_file`. The generator, the nav check (sitegen/nav.py) and the tests take them here.
+PAGES = {
+    HOME: "index.md", WIZARD: "assistente.md", CALCULATOR: "calculadora.md", DECISION_TABLE: "tabela-de-decisao.md",
+    FLOWCHART: "fluxograma.md", HISTORY: "historico.md", TO_CONFIRM: "pontos-a-confirmar.md",
+    PROCEDURES: "material-complementar.md", MACROS: "macros/index.md", ZENDESK_SIDEBAR: "barra-zendesk.md",
+    ZENDESK_APP_DOCS: "app-zendesk.md",
+}
+
+
+def page_file(url: str) -> str:
+    """The Markdown file of a page's URL: `PAGES`, or `x/y/` → `x/y.md` (a mode's or a macro's page)."""
+    return PAGES.get(url) or url.rstrip("/") + ".md"
+
+
+def mode_file(mode_id: str) -> str:
+    return page_file(mode_page(mode_id))
+
+
+def macro_file(macro_id: str) -> str:
+    return page_file(macro_page(macro_id))
+
+
 def mode_page(mode_id: str) -> str:
     return f"modos/{mode_id}/"
 

@@ -24,6 +24,7 @@ from typing import Any
 from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
+from decision_tree.sitegen.nav import check_nav
 from decision_tree.sitegen.pages import generate_pages
 from decision_tree.sitegen.pages_hosting import hosting_pages
 from decision_tree.sitegen.render import served_under, site_path
@@ -63,6 +64,7 @@ def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Co
     except UnsafeFile as exc:
         raise SourceError(str(exc).split("\n")) from None
     config = _mkdocs_config(root)
+    check_nav(config, Guidelines.from_dict(bundle))  # the nav lists the pages the sources make (sitegen/nav.py)
     generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
     generated |= hosting_pages(config, sidebar_host)
     with served_under(site_path(config.site_url)):  # its links too, under the path of site_url
@@ -86,7 +88,8 @@ def client_site_files(root: Path) -> dict[str, Content]:
     bundle = public_bundle(full)
     files: dict[str, Content] = {rel: root / HAND_WRITTEN / rel for rel in CLIENT_HAND_WRITTEN}
     config = _client_mkdocs_config(root)
-    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(full, last_changed(root)).of(GUIDELINES),
+    check_nav(config, Guidelines.from_dict(bundle), macros=False)
+    generated: dict[str, Content] = dict(client_pages(bundle, updated=Dates(Guidelines.from_dict(full), last_changed(root)).of(GUIDELINES),
                                                       site_path=site_path(config.site_url)))
     generated |= webapp_assets(bundle, root)
     return files | generated

@@ -29,11 +29,10 @@ GUIDELINES = "decision_tree/guidelines.yml"
 class Dates:
     """The last-change date of a page from the dates of its sources."""
 
-    def __init__(self, bundle: dict[str, Any], last_changed: dict[str, str]):
-        changelog = [str(entry.get("date", "")) for entry in bundle.get("changelog", [])]
-        self.fallback = max(changelog, default="")
+    def __init__(self, g: Guidelines, last_changed: dict[str, str]):
+        self.fallback = max((entry.date for entry in g.changelog), default="")
         self.known = last_changed
-        self.macros = [f"macros/{m['id']}.yml" for m in bundle["macros"]]
+        self.macros = [f"macros/{macro_id}.yml" for macro_id in g.macros]
 
     def of(self, *sources: str) -> str:
         return max((self.known.get(s, self.fallback) for s in sources), default=self.fallback)
@@ -41,42 +40,41 @@ class Dates:
 
 def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str], site_path: str = "/") -> dict[str, str]:
     """Every generated page of the site served under `site_path` (the path of `site_url`): `{docs-relative path:
-    Markdown}`. Its links are root-absolute under that path (render.site_link says why)."""
+    Markdown}`. Its links are root-absolute under that path (render.site_link says why). The bundle is read once,
+    into the typed model; the pages read only that (but "Pontos a confirmar", which walks every source of the
+    bundle, and the macro pages, which show the Zendesk settings the model does not carry)."""
     with served_under(site_path):
-        return _pages(bundle, last_changed)
+        return _pages(bundle, Guidelines.from_dict(bundle), last_changed)
 
 
-def _pages(bundle: dict[str, Any], last_changed: dict[str, str]) -> dict[str, str]:
-    g = Guidelines.from_dict(bundle)
-    dates = Dates(bundle, last_changed)
+def _pages(bundle: dict[str, Any], g: Guidelines, last_changed: dict[str, str]) -> dict[str, str]:
+    dates = Dates(g, last_changed)
     rules = dates.of(GUIDELINES)
     everything = dates.of(GUIDELINES, *dates.macros)
-    pages = {"index.md": home_page(bundle, rules)}
-    pages |= pages_modes.mode_pages(bundle, g, lambda mode: dates.of(GUIDELINES, *(f"macros/{m}.yml" for m in mode.macros)))
+    pages = {urls.page_file(urls.HOME): home_page(g, rules)}
+    pages |= pages_modes.mode_pages(g, lambda mode: dates.of(GUIDELINES, *(f"macros/{m}.yml" for m in mode.macros)))
     pages |= pages_modes.macro_pages(bundle, g, lambda macro_id: dates.of(f"macros/{macro_id}.yml"), dates.of(*dates.macros))
-    pages["material-complementar.md"] = procedures_page(bundle, rules)
-    pages["tabela-de-decisao.md"] = pages_tree.decision_table(bundle, g, everything)
-    pages["fluxograma.md"] = pages_tree.flowchart(g, rules)
-    pages["historico.md"] = history_page(bundle, rules)
-    pages["pontos-a-confirmar.md"] = pages_confirm.page(bundle, g, everything)
-    pages |= pages_apps.app_pages(bundle, g)
+    pages[urls.page_file(urls.PROCEDURES)] = procedures_page(g, rules)
+    pages[urls.page_file(urls.DECISION_TABLE)] = pages_tree.decision_table(g, everything)
+    pages[urls.page_file(urls.FLOWCHART)] = pages_tree.flowchart(g, rules)
+    pages[urls.page_file(urls.HISTORY)] = history_page(g, rules)
+    pages[urls.page_file(urls.TO_CONFIRM)] = pages_confirm.page(bundle, g, everything)
+    pages |= pages_apps.app_pages(g)
     return pages
 
 
-def gap_of(bundle: dict[str, Any], gap_id: str | None) -> dict[str, Any] | None:
+def gap_of(g: Guidelines, gap_id: str | None) -> dict[str, Any] | None:
     """A gap of the guideline with the badge that links to its entry on "Pontos a confirmar"."""
-    gap = next((x for x in bundle["gaps"] if x["id"] == gap_id), None)
+    gap = g.gaps.get(gap_id or "")
     if gap is None:
         return None
-    owners = {o["id"]: o["title"] for o in bundle["owners"]}
-    badge = {"kind": "local", "anchor": pages_confirm.gap_anchor(gap["id"]), "owner_title": owners[gap["owner"]]}
-    return {**gap, "badge": badge}
+    badge = {"kind": "local", "anchor": pages_confirm.gap_anchor(gap.id), "owner_title": gap.owner_title}
+    return {"id": gap.id, "title": gap.title, "text": gap.text, "badge": badge}
 
 
-def home_page(bundle: dict[str, Any], updated: str) -> str:
-    official = sum(1 for m in bundle["macros"] if m["body"]["source"]["kind"] == "zendesk")
+def home_page(g: Guidelines, updated: str) -> str:
     macros_text = (
-        "Os textos oficiais das macros do Zendesk, com o botão de cópia." if official == len(bundle["macros"])
+        "Os textos oficiais das macros do Zendesk, com o botão de cópia." if g.official_macros == len(g.macros)
         else "As macros da Consultoria com o título exato do Zendesk e um texto proposto, com o botão de cópia."
     )
     jobs = [
@@ -84,33 +82,32 @@ def home_page(bundle: dict[str, Any], updated: str) -> str:
          "os critérios da diretriz, o que fazer em ordem e a macro a aplicar, com a nota pronta para o ticket."},
         {"url": urls.CALCULATOR, "title": "Estimar um custo", "text": "Calcule o custo de uma consultoria a partir dos minutos, "
          "do valor por minuto e dos impostos, e compartilhe o resultado."},
-        {"url": urls.mode_page(bundle["modes"][0]["id"]), "title": "Ler as diretrizes", "text": "Escopo, critérios, "
+        {"url": urls.mode_page(next(iter(g.modes))), "title": "Ler as diretrizes", "text": "Escopo, critérios, "
          "pré-requisitos e tarifação de cada modalidade, com links para citar no ticket."},
         {"url": urls.MACROS, "title": "Copiar uma macro", "text": macros_text},
     ]
-    modes = [{**m, "billing": bundle["billing"]["modes"][m["id"]]["summary"]} for m in bundle["modes"]]
-    return render("home.md.j2", "index.md", title=bundle["title"], hide=["navigation", "toc"], updated=updated,
-                  origin=bundle["origin"], jobs=jobs, modes=modes)
+    modes = [{"id": m.id, "title": m.title, "summary": m.summary, "billing": g.billing.modes[m.id].summary} for m in g.modes.values()]
+    return render("home.md.j2", urls.page_file(urls.HOME), title=g.title, hide=["navigation", "toc"], updated=updated,
+                  origin=g.origin, jobs=jobs, modes=modes)
 
 
-def history_page(bundle: dict[str, Any], updated: str) -> str:
+def history_page(g: Guidelines, updated: str) -> str:
     entries, seen = [], set()
-    for entry in sorted(bundle["changelog"], key=lambda e: str(e["date"]), reverse=True):
-        anchor = "alteracao-" + re.sub(r"[^0-9a-z-]", "-", str(entry["date"]))
+    for entry in sorted(g.changelog, key=lambda e: e.date, reverse=True):
+        anchor = "alteracao-" + re.sub(r"[^0-9a-z-]", "-", entry.date)
         while anchor in seen:
             anchor += "-b"
         seen.add(anchor)
-        entries.append({**entry, "anchor": anchor, "changes": entry.get("changes", [])})
-    return render("history.md.j2", "historico.md", title="Histórico de alterações", hide=None, updated=updated, entries=entries)
+        entries.append({"date": entry.date, "summary": entry.summary, "changes": entry.changes, "anchor": anchor})
+    return render("history.md.j2", urls.page_file(urls.HISTORY), title="Histórico de alterações", hide=None, updated=updated,
+                  entries=entries)
 
 
-def procedures_page(bundle: dict[str, Any], updated: str) -> str:
-    procedures = []
-    for proc in bundle["procedures"]:
-        note = proc.get("note")
-        if note:
-            note = {**note, "gap": gap_of(bundle, note.get("gap"))}
-        procedures.append({**proc, "note": note})
-    billed = [m["title"] for m in bundle["modes"] if bundle["billing"]["modes"][m["id"]]["billed"]["value"]]
-    return render("procedures.md.j2", "material-complementar.md", title="Material complementar", hide=None, updated=updated,
-                  procedures=procedures, billed_modes=billed, scope=bundle.get("procedures_scope"))
+def procedures_page(g: Guidelines, updated: str) -> str:
+    procedures = [
+        {"id": p.id, "title": p.title, "steps": p.steps,
+         "note": {"text": p.note.text, "source": p.note.source, "gap": gap_of(g, p.note_gap)} if p.note else None}
+        for p in g.procedures
+    ]
+    return render("procedures.md.j2", urls.page_file(urls.PROCEDURES), title="Material complementar", hide=None, updated=updated,
+                  procedures=procedures, billed_modes=[m.title for m in g.billed_modes()], scope=g.procedures_scope)

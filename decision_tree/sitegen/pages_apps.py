@@ -10,8 +10,8 @@ the guideline.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
+from decision_tree.core import urls
 from decision_tree.core.api import view
 from decision_tree.core.engine import Engine, State
 from decision_tree.core.model import Guidelines
@@ -30,20 +30,20 @@ def _typed_money(value: Decimal) -> str:
 
 def wizard_page(g: Guidelines) -> str:
     first = view(Engine(g), State())
-    return render("wizard.md.j2", "assistente.md", first=first, question=first["question"],
+    return render("wizard.md.j2", urls.page_file(urls.WIZARD), first=first, question=first["question"],
                   modes=[m.title for m in g.modes.values()])
 
 
-def calculator_page(bundle: dict[str, Any], g: Guidelines) -> str:
+def calculator_page(g: Guidelines) -> str:
     b = g.billing
     modes = [
         {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
-        for m in g.modes.values() if b.modes[m.id].is_billed
+        for m in g.billed_modes()
     ]
     default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
     return render(
-        "calculator.md.j2", "calculadora.md", modes=modes, default_mode=default,
+        "calculator.md.j2", urls.page_file(urls.CALCULATOR), modes=modes, default_mode=default,
         audiences=[{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
         minutes=str(b.modes[default].minimum or 1), rate=_typed_money(b.reference_rate), rate_source=b.rate_per_minute.source.to_dict(),
         taxes=[{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], taxes_source=b.taxes_source.to_dict(),
@@ -51,5 +51,5 @@ def calculator_page(bundle: dict[str, Any], g: Guidelines) -> str:
     )
 
 
-def app_pages(bundle: dict[str, Any], g: Guidelines) -> dict[str, str]:
-    return {"assistente.md": wizard_page(g), "calculadora.md": calculator_page(bundle, g)}
+def app_pages(g: Guidelines) -> dict[str, str]:
+    return {urls.page_file(urls.WIZARD): wizard_page(g), urls.page_file(urls.CALCULATOR): calculator_page(g)}

@@ -16,9 +16,10 @@ from typing import Any
 from markupsafe import Markup
 
 from decision_tree.core.model import Guidelines
+from decision_tree.core.texts import Source, is_local
 from decision_tree.sitegen.pages_apps import _typed, _typed_money
 from decision_tree.sitegen.pages_modes import _billing, _related
-from decision_tree.sitegen.render import render, served_under, site_link
+from decision_tree.sitegen.render import label_macros, render, served_under, site_link
 
 HOME = "index.md"
 CALCULATOR = "calculadora.md"
@@ -32,16 +33,16 @@ def mode_path(mode_id: str) -> str:
     return f"modos/{mode_id}.md"
 
 
-def reference_badge(page: str, source: dict[str, Any]) -> Markup:
+def reference_badge(page: str, source: Source | dict[str, Any]) -> Markup:
     """The label of what the guideline does not state, in a client's words, linking to its reference entry."""
-    if source.get("kind") != "local":
+    if not is_local(source):
         return Markup("")
-    link = site_link(f"{REFERENCES_URL}#{source['anchor']}")
-    return Markup(' <span class="kb-local"><a href="{}" title="{}">{}</a></span>').format(link, LOCAL_NOTE, BADGE)
+    anchor = source.anchor if isinstance(source, Source) else source["anchor"]
+    return Markup(" ") + label_macros().label(site_link(f"{REFERENCES_URL}#{anchor}"), BADGE, LOCAL_NOTE)
 
 
 def _context(page: str) -> dict[str, Any]:
-    return {"page": page, "ref": lambda source: reference_badge(page, source), "local_note": LOCAL_NOTE,
+    return {"page": page, "ref": lambda source: reference_badge(page, source), "local_note": LOCAL_NOTE, "badge_text": BADGE,
             "references": REFERENCES_URL}
 
 
@@ -107,7 +108,7 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: dict[str, Any], updat
             {"id": c.id, "title": c.title, "text": c.text, "conditions": conditions, "related": _related(g, c.id)}
         )
     return _render("mode.md.j2", page, title=mode["title"], updated=updated, mode=mode, criteria=list(groups.items()),
-                   billing=_billing(bundle, mode["id"]))
+                   billing=_billing(g, mode["id"]))
 
 
 def calculator_context(g: Guidelines) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def calculator_context(g: Guidelines) -> dict[str, Any]:
     b = g.billing
     modes = [
         {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
-        for m in g.modes.values() if b.modes[m.id].is_billed
+        for m in g.billed_modes()
     ]
     default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)

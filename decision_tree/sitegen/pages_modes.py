@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
+from decision_tree.core import urls
 from decision_tree.core.model import Guidelines, Mode
 from decision_tree.core.outcome import prerequisites_for
 from decision_tree.sitegen.render import render
@@ -14,8 +15,8 @@ from decision_tree.sitegen.render import render
 ZENDESK_STATUS = {"open": "Aberto", "pending": "Pendente", "hold": "Em espera", "solved": "Resolvido"}
 
 
-def mode_pages(bundle: dict[str, Any], g: Guidelines, updated: Callable[[Mode], str]) -> dict[str, str]:
-    return {f"modos/{mode.id}.md": mode_page(bundle, g, mode, updated(mode)) for mode in g.modes.values()}
+def mode_pages(g: Guidelines, updated: Callable[[Mode], str]) -> dict[str, str]:
+    return {urls.mode_file(mode.id): mode_page(g, mode, updated(mode)) for mode in g.modes.values()}
 
 
 EXCLUDES = "Não se aplica junto com"  # the label of a criterion one excludes (`contradicts`)
@@ -49,9 +50,8 @@ def _related(g: Guidelines, criterion_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -> str:
-    page = f"modos/{mode.id}.md"
-    raw = next(m for m in bundle["modes"] if m["id"] == mode.id)
+def mode_page(g: Guidelines, mode: Mode, updated: str) -> str:
+    page = urls.mode_file(mode.id)
     groups: dict[str, list[dict[str, Any]]] = {}
     for c in (c for c in g.criteria.values() if c.mode == mode.id):
         prereqs = [{"id": p, "title": g.prerequisites[p].title} for p in c.prerequisites]
@@ -62,18 +62,18 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
     if any(o.pending_check for o in g.outcomes.values() if o.mode == mode.id):
         from decision_tree.sitegen.pages import gap_of
 
-        checks = [{**c, "gap": gap_of(bundle, c.get("gap"))} for c in bundle["checks"]]
+        checks = [{"id": c.id, "title": c.title, "next_step": c.next_step, "gap": gap_of(g, c.gap)} for c in g.checks.values()]
     return render(
         "mode.md.j2", page, title=mode.title, hide=None, updated=updated, search={"boost": 3},  # the criteria come first
-        mode=raw, criteria=list(groups.items()), checks=checks,
+        mode=mode, criteria=list(groups.items()), checks=checks,
         prerequisites=[
             {"id": p.id, "title": p.title, "text": p.text, "source": p.source.to_dict(), "order": p.order.to_dict() if p.order else None,
              # a criterion's own prerequisite: say which criterion it concerns
              "only": [f"“{c.title}”" for c in g.criteria.values() if p.id in c.prerequisites and mode.id not in p.modes]}
             for p in prerequisites_for(g, mode.id)
         ],
-        billing=_billing(bundle, mode.id), macro_tabs=_macro_tabs(g, mode, page), procedures_reading=bundle.get("procedures_scope"),
-        procedure_titles=[f"“{p['title']}”" for p in bundle["procedures"]],
+        billing=_billing(g, mode.id), macro_tabs=_macro_tabs(g, mode, page), procedures_reading=g.procedures_scope,
+        procedure_titles=[f"“{p.title}”" for p in g.procedures],
         all_official=all(g.macros[m].body.official for m in mode.macros),
         # the guideline's own words on choosing a macro ("… a mais adequada para cada uma das situações")
         macros_quote=next(w.text.source.quote for w in g.workflow if "termo" in w.macro_kinds),
@@ -81,37 +81,30 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: Mode, updated: str) -
     )
 
 
-def _billing(bundle: dict[str, Any], mode_id: str) -> dict[str, Any]:
-    b = bundle["billing"]
-    rules_of = b["modes"][mode_id]
-    rules = [rules_of[k] for k in ("billed", "per_minute", "waiver") if k in rules_of and rules_of[k].get("text")]
-    rules += [r for r in (rules_of.get("waiver", {}).get("reading"), rules_of.get("payers"), rules_of.get("payers", {}).get("otherwise"))
-              if r and r.get("text")]  # each payer rule names whom it concerns
-    billed = bool(rules_of["billed"]["value"])
-    settings = [rules_of[k] for k in ("minimum_minutes", "taxes") if k in rules_of and rules_of[k].get("text")]
-    if billed:
-        settings += [{"text": b["partial_minutes"]["clause"], "source": b["partial_minutes"]["source"]}, b["money_rounding"]]
+def _billing(g: Guidelines, mode_id: str) -> dict[str, Any]:
+    """A mode's billing as its page shows it: every rule in words (each payer rule names whom it concerns), the
+    settings, and the reference values of the estimates."""
+    b, rules_of = g.billing, g.billing.modes[mode_id]
+    settings: list[Any] = [s for s in (rules_of.minimum_minutes, rules_of.taxes) if s and s.text]
+    if rules_of.is_billed:
+        settings += [b.partial_minutes, b.money_rounding]
     return {
-        "billed": billed, "rules": rules, "settings": settings,
-        "rate": b["rate_per_minute"]["value"], "rate_source": b["rate_per_minute"]["source"],
-        "taxes": b["taxes"]["items"] if rules_of.get("taxes", {}).get("value") else [], "taxes_source": b["taxes"]["source"],
+        "billed": rules_of.is_billed, "rules": rules_of.rules(), "settings": settings,
+        "rate": b.rate_per_minute.value, "rate_source": b.rate_per_minute.source,
+        "taxes": b.taxes if rules_of.plus_taxes else [], "taxes_source": b.taxes_source,
     }
 
 
 def _macro_tabs(g: Guidelines, mode: Mode, page: str) -> list[dict[str, Any]]:
-    billing = g.billing.modes[mode.id]
     tabs = []
     for audience in g.audiences.values():
         macros = [g.macros[m] for m in mode.macros if audience.id in g.macros[m].audiences]
         if not macros:
             continue
         about = audience.title
-        payer = billing.payer(audience.id)
+        payer = g.billing.payer(mode.id, audience.id)
         if payer:
-            about += " · Quem paga: " + g.billing.payers[payer]
-            rule = billing.payer_rule(audience.id)
-            if rule is None or rule.source.local:
-                about += " (não consta na diretriz)"
+            about += " · Quem paga: " + payer.labelled_title
         tabs.append({
             "label": audience.short, "about": about,
             "macros": [{"title": m.title, "kind_title": g.macro_kinds[m.kind], "link": relative_md(page, f"macros/{m.id}.md")}

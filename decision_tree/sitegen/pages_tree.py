@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from decision_tree.core import urls
 from decision_tree.core.engine import Engine
 from decision_tree.core.model import Guidelines, Option, Question
 from decision_tree.core.outcome import prerequisites_for
@@ -35,14 +36,9 @@ def _audience_facts(g: Guidelines, e: Engine, o: Option) -> dict[str, Any]:
     outcome = g.outcomes.get(o.next)
     if not o.audience or outcome is None:
         return {"audience": None, "termo_macro": None, "payer": None}
-    mode = g.modes[outcome.mode]
-    termo = next((g.macros[m] for m in mode.macros if g.macros[m].is_termo and o.audience in g.macros[m].audiences), None)
-    billing = g.billing.modes[mode.id]
-    payer = billing.payer(o.audience)
-    payer_title = None
-    if payer:
-        rule = billing.payer_rule(o.audience)  # the rule that says who pays for this audience labels the payer
-        payer_title = g.billing.payers[payer] + (" (não consta na diretriz)" if rule is None or rule.source.local else "")
+    termo = g.termo(outcome.mode, o.audience)
+    payer = g.billing.payer(outcome.mode, o.audience)  # the rule that says who pays for this audience labels the payer
+    payer_title = payer.labelled_title if payer else None
     return {"audience": g.audiences[o.audience], "termo_macro": termo, "payer": payer_title}
 
 
@@ -50,7 +46,7 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
     """What to do on an outcome, as the table lists it: the pending check's next step and the outcome's
     own next steps, or, for a consultancy, its prerequisites and workflow."""
     o = g.outcomes[outcome_id]
-    if g.billing.modes[o.mode].is_billed:
+    if g.billing.is_billed(o.mode):
         steps = []
         for p in prerequisites_for(g, o.mode):
             only = [c.title for c in g.criteria.values() if p.id in c.prerequisites and o.mode not in p.modes]
@@ -64,7 +60,7 @@ def outcome_steps(g: Guidelines, outcome_id: str) -> list[dict[str, Any]]:
     return ([check.next_step.to_dict()] if check else []) + [s.to_dict() for s in o.next_steps]
 
 
-def decision_table(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
+def decision_table(g: Guidelines, updated: str) -> str:
     e = Engine(g)
     order = e.questions_in_order()
     number = {q.id: i for i, q in enumerate(order, start=1)}
@@ -96,8 +92,8 @@ def decision_table(bundle: dict[str, Any], g: Guidelines, updated: str) -> str:
         for o in g.outcomes.values()
     ]
     return render(
-        "decision_table.md.j2", "tabela-de-decisao.md", title="Tabela de decisão", hide=["navigation"], updated=updated,
-        questions=questions, outcomes=outcomes, modes=bundle["modes"], path_count=sum(1 for _ in e.paths()),
+        "decision_table.md.j2", urls.page_file(urls.DECISION_TABLE), title="Tabela de decisão", hide=["navigation"], updated=updated,
+        questions=questions, outcomes=outcomes, modes=list(g.modes.values()), path_count=sum(1 for _ in e.paths()),
         search={"boost": 0.5},  # it repeats the criteria's words: their own pages come first
     )
 
@@ -148,5 +144,5 @@ def mermaid_source(g: Guidelines) -> str:
 def flowchart(g: Guidelines, updated: str) -> str:
     modes = [{"id": m.id, "title": m.title, "color": m.color} for m in g.modes.values()]
     # Out of the search: its only text is the diagram's source, which would show up as code in the results.
-    return render("flowchart.md.j2", "fluxograma.md", title="Fluxograma", hide=["navigation", "toc"], updated=updated,
+    return render("flowchart.md.j2", urls.page_file(urls.FLOWCHART), title="Fluxograma", hide=["navigation", "toc"], updated=updated,
                   modes=modes, mermaid=mermaid_source(g), search={"exclude": True})

@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from decision_tree.core import urls
+from decision_tree.core.texts import LOCAL_LABEL, OWNER_CONFIRMED, OWNER_PENDING, Source, is_local, owner_status
 from decision_tree.sources.markup import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -106,16 +107,19 @@ def href(ctx: Context, target: str) -> str:
 
 
 @pass_context
-def badge(ctx: Context, source: dict[str, Any]) -> Markup:
-    """The label of a local item: "Não consta na diretriz", who confirms it, a link to its entry."""
-    if source.get("kind") != "local":
+def badge(ctx: Context, source: Source | dict[str, Any] | None) -> Markup:
+    """The label of a local item (templates/_label.j2): "Não consta na diretriz", who confirms it, a link to its entry."""
+    if not is_local(source):
         return Markup("")
-    link = site_link(f"{urls.TO_CONFIRM}#{source['anchor']}")
-    status = "confirmado com" if source.get("confirmed") else "a confirmar com"
-    return Markup(
-        f' <span class="kb-local"><a href="{escape(link)}">Não consta na diretriz</a>'
-        f' <span class="kb-owner">· {status} {escape(source["owner_title"])}</span></span>'
-    )
+    data = source.to_dict() if isinstance(source, Source) else source
+    link = site_link(f"{urls.TO_CONFIRM}#{data['anchor']}")
+    owner = f"· {owner_status(bool(data.get('confirmed')))} {data['owner_title']}"
+    return Markup(" ") + label_macros().label(link, owner=owner)
+
+
+def label_macros() -> Any:
+    """The macros of templates/_label.j2, to call from Python."""
+    return environment().get_template("_label.j2").module
 
 
 def date_br(iso: str) -> str:
@@ -170,7 +174,7 @@ def environment() -> Environment:
     env.filters.update(md=md, md_inline=md_inline, html=html_block, lines=lines, mdtext=mdtext, href=href, badge=badge, date_br=date_br,
                        money=money, percent=percent, number=number, json=to_json, listing=listing,
                        front_title=front_title)
-    env.globals["urls"] = urls
+    env.globals.update(urls=urls, LOCAL_LABEL=LOCAL_LABEL, OWNER_PENDING=OWNER_PENDING, OWNER_CONFIRMED=OWNER_CONFIRMED)
     return env
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from decision_tree.core.model import TERMO
+from decision_tree.core.model import is_termo_for
 from decision_tree.sources import validate_text, validate_tree
 from decision_tree.sources.loader import Sources, line_of
 from decision_tree.sources.provenance import GuidelineText
@@ -159,7 +159,7 @@ def check_billing(ctx: Ctx) -> None:
         if mode not in ctx.ids["mode"]:
             ctx.add(line_of(b["modes"], mode), f"billing.modes has '{mode}', which is not a mode "
                     f"(known: {', '.join(ctx.ids['mode'])})", "remove it or fix its spelling")
-        if rules["billed"]["value"]:
+        if ctx.billed(mode):
             for key in BILLED_KEYS:
                 if key not in rules:
                     ctx.add(line_of(rules, "billed"), f"billed mode '{mode}' has no '{key}'", f"add '{key}:' with its value and source")
@@ -231,7 +231,7 @@ def check_macros(ctx: Ctx) -> None:
             continue
         for audience in ctx.ids["audience"]:
             termos = [mid for mid in m["macros"] if mid in ctx.macros
-                      and ctx.macros[mid][1]["kind"] == TERMO and audience in ctx.macros[mid][1]["audiences"]]
+                      and is_termo_for(ctx.macros[mid][1]["kind"], ctx.macros[mid][1]["audiences"], audience)]
             if len(termos) != 1:
                 what = "no 'termo' macro" if not termos else f"{len(termos)} 'termo' macros ({', '.join(termos)})"
                 ctx.add(line_of(m, "macros"), f"mode '{m['id']}' has {what} for audience '{audience}'",

@@ -151,7 +151,8 @@ function mountCalculator(app) {
         return el("li", { "data-rule": r.id }, r.text, b ? " " : null, b);
       })),
     );
-    const localLabel = app.dataset.localLabel ?? "não consta na diretriz"; // the client site words it for clients
+    // The copied text's label, from the page's label template (the client site words it for clients).
+    const localLabel = app.querySelector('[data-role="badge-template"]').dataset.text;
     // The copied estimate says what the page says: a value with a label is followed by "(não consta na diretriz)".
     const lines = [...body.querySelectorAll("dt")].map((dt) => {
       const dd = dt.nextElementSibling;

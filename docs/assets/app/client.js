@@ -66,7 +66,7 @@ export async function copyText(plain, button, live, html = null) {
   return ok;
 }
 
-/** The "Não consta na diretriz" label of a local item, cloned from the page's <template>. */
+/** The "Não consta na diretriz" label of a local item, cloned from the page's <template> (templates/_label.j2). */
 export function badge(source, root = document) {
   if (!source || source.kind !== "local") return null;
   const template = root.querySelector('[data-role="badge-template"]');
@@ -74,7 +74,7 @@ export function badge(source, root = document) {
   const link = node.querySelector("a");
   link.href = `${new URL(link.getAttribute("href"), location.href).href.split("#")[0]}#${source.anchor}`;
   const owner = node.querySelector(".kb-owner"); // the client site's label names no owner
-  if (owner) owner.textContent = `· ${source.confirmed ? "confirmado com" : "a confirmar com"} ${source.owner_title}`;
+  if (owner) owner.textContent = `${template.dataset[source.confirmed ? "confirmed" : "pending"]} ${source.owner_title}`;
   return node;
 }
 
