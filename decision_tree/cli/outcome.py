@@ -15,6 +15,11 @@ from decision_tree.core.model import Outcome
 from decision_tree.core.texts import local_suffix
 
 
+def _status(step: dict) -> str:
+    """A markable step's mark as the terminal shows it: " [done text]" or " [what it waits for]"."""
+    return f" [{step['mark'] if step['done'] else step['waiting']}]" if step["mark"] else ""
+
+
 def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     w = out.write
     w(f"\n=== Resultado: {r['mode_title']} ===\n{r['summary']['text']}{label(r['summary'])}\n")
@@ -36,7 +41,7 @@ def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     if r["steps"]:
         w("\nO que fazer agora, em ordem:\n")
         for i, s in enumerate(r["steps"], start=1):
-            status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
+            status = _status(s)
             w(f"  {i}. {s['title'] or s['text']['text']}{status}{label(s['text'])}\n")
             if s["order"]:  # why the step comes there, as the page shows it
                 w(f"     {s['order']['text']}{label(s['order'])}\n")
@@ -119,7 +124,7 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
     if r["steps"]:
         w("\nEtapas, como estavam marcadas:\n")
         for i, s in enumerate(r["steps"], start=1):
-            status = f" [{s['mark'] if s['done'] else s['waiting']}]" if s["mark"] else ""
+            status = _status(s)
             w(f"  {i}. {s['title'] + ' — ' if s['title'] else ''}{tag(s['text'])}{status}\n")
     for title, items in (("Próximos passos", r["next_steps"]), ("Tarifação, nessa versão", r["billing"])):
         if items:

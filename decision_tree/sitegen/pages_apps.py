@@ -10,6 +10,7 @@ the guideline.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from decision_tree.core import urls
 from decision_tree.core.api import view
@@ -34,7 +35,8 @@ def wizard_page(g: Guidelines) -> str:
                   modes=[m.title for m in g.modes.values()])
 
 
-def calculator_page(g: Guidelines) -> str:
+def calculator_context(g: Guidelines) -> dict[str, Any]:
+    """The calculator's form, the same on both sites (same fields and data roles: calculator.js runs both)."""
     b = g.billing
     modes = [
         {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
@@ -42,13 +44,18 @@ def calculator_page(g: Guidelines) -> str:
     ]
     default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
     waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
-    return render(
-        "calculator.md.j2", urls.page_file(urls.CALCULATOR), modes=modes, default_mode=default,
-        audiences=[{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
-        minutes=str(b.modes[default].minimum or 1), rate=_typed_money(b.reference_rate), rate_source=b.rate_per_minute.source.to_dict(),
-        taxes=[{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], taxes_source=b.taxes_source.to_dict(),
-        waiver_text=waiver.text if waiver else "",
-    )
+    return {
+        "modes": modes, "default_mode": default,
+        "audiences": [{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
+        "minutes": str(b.modes[default].minimum or 1), "rate": _typed_money(b.reference_rate),
+        "rate_source": b.rate_per_minute.source.to_dict(),
+        "taxes": [{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], "taxes_source": b.taxes_source.to_dict(),
+        "waiver_text": waiver.text if waiver else "",
+    }
+
+
+def calculator_page(g: Guidelines) -> str:
+    return render("calculator.md.j2", urls.page_file(urls.CALCULATOR), **calculator_context(g))
 
 
 def app_pages(g: Guidelines) -> dict[str, str]:

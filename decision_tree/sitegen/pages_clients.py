@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from decision_tree.core.model import Guidelines
 from decision_tree.core.texts import Source, is_local
-from decision_tree.sitegen.pages_apps import _typed, _typed_money
+from decision_tree.sitegen.pages_apps import calculator_context
 from decision_tree.sitegen.pages_modes import _billing, _related
 from decision_tree.sitegen.render import label_macros, render, served_under, site_link
 
@@ -109,25 +109,6 @@ def mode_page(bundle: dict[str, Any], g: Guidelines, mode: dict[str, Any], updat
         )
     return _render("mode.md.j2", page, title=mode["title"], updated=updated, mode=mode, criteria=list(groups.items()),
                    billing=_billing(g, mode["id"]))
-
-
-def calculator_context(g: Guidelines) -> dict[str, Any]:
-    """The calculator's form as on the analysts' site (same fields and data roles: calculator.js runs both)."""
-    b = g.billing
-    modes = [
-        {"id": m.id, "title": m.title, "waivable": b.modes[m.id].waivable, "taxes": b.modes[m.id].plus_taxes}
-        for m in g.billed_modes()
-    ]
-    default = next((m["id"] for m in modes if m["waivable"]), modes[0]["id"])
-    waiver = next((b.modes[m["id"]].waiver for m in modes if m["waivable"]), None)
-    return {
-        "modes": modes, "default_mode": default,
-        "audiences": [{"id": a.id, "title": a.title, "short": a.short} for a in g.audiences.values()],
-        "minutes": str(b.modes[default].minimum or 1), "rate": _typed_money(b.reference_rate),
-        "rate_source": b.rate_per_minute.source.to_dict(),
-        "taxes": [{"name": t.name, "percent": _typed(t.rate * 100)} for t in b.taxes], "taxes_source": b.taxes_source.to_dict(),
-        "waiver_text": waiver.text if waiver else "",
-    }
 
 
 def client_pages(bundle: dict[str, Any], *, updated: str, site_path: str = "/") -> dict[str, str]:

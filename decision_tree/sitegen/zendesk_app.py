@@ -67,11 +67,9 @@ def manifest(g: Guidelines, site_url: str, author_name: str, author_email: str) 
     }
 
 
-def translations(g: Guidelines) -> dict[str, dict[str, Any]]:
-    app = _app(g)
-    audiences = {a: g.audiences[a].title for a in app.audience_tags}
-    pt = {
-        "name": NAME["pt-br"],
+# The manifest's texts per locale: the label and help of each audience's tag field take the audience's title.
+_TEXTS = {
+    "pt-br": {
         "short_description": "O assistente de escalonamento das diretrizes na barra lateral do ticket.",
         "long_description": (
             "Responda às perguntas do assistente ao lado do ticket: o resultado diz a modalidade, a macro a aplicar e a nota "
@@ -82,14 +80,10 @@ def translations(g: Guidelines) -> dict[str, dict[str, Any]]:
             "Em cada campo, as tags de organização do Zendesk que indicam o solicitante (separadas por vírgula). Uma "
             "organização com tags de um só público o pré-seleciona no assistente; o analista pode trocá-lo."
         ),
-        "parameters": {
-            setting_name(a): {"label": f"Tags de organização: {title}",
-                              "helpText": f"Organizações com uma destas tags têm como solicitante “{title}”."}
-            for a, title in audiences.items()
-        },
-    }
-    en = {
-        "name": NAME["en"],
+        "label": "Tags de organização: {title}",
+        "helpText": "Organizações com uma destas tags têm como solicitante “{title}”.",
+    },
+    "en": {
         "short_description": "The escalation guideline's wizard in the ticket sidebar.",
         "long_description": (
             "Answer the wizard's questions beside the ticket: the outcome gives the support mode, the macro to apply and the "
@@ -99,13 +93,22 @@ def translations(g: Guidelines) -> dict[str, dict[str, Any]]:
             "In each field, the Zendesk organization tags that identify the requester (comma-separated). An organization "
             "with the tags of one audience preselects it in the wizard; the agent can change it."
         ),
-        "parameters": {
-            setting_name(a): {"label": f"Organization tags: {title}",
-                              "helpText": f"Organizations with one of these tags have “{title}” as requester."}
-            for a, title in audiences.items()
-        },
-    }
-    return {"pt-br": {"app": pt}, "en": {"app": en}}
+        "label": "Organization tags: {title}",
+        "helpText": "Organizations with one of these tags have “{title}” as requester.",
+    },
+}
+
+
+def translations(g: Guidelines) -> dict[str, dict[str, Any]]:
+    app = _app(g)
+    audiences = {a: g.audiences[a].title for a in app.audience_tags}
+    out = {}
+    for locale, texts in _TEXTS.items():
+        fields = {k: v for k, v in texts.items() if k not in ("label", "helpText")}
+        parameters = {setting_name(a): {"label": texts["label"].format(title=title), "helpText": texts["helpText"].format(title=title)}
+                      for a, title in audiences.items()}
+        out[locale] = {"app": {"name": NAME[locale], **fields, "parameters": parameters}}
+    return out
 
 
 def _app(g: Guidelines) -> ZendeskApp:

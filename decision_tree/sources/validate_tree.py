@@ -35,9 +35,13 @@ def _edges(ctx: Ctx, qid: str) -> list[tuple[Any, str]]:
     return graph[qid]
 
 
-def _postorder(ctx: Ctx) -> list[str]:
-    """Every question, each after the questions it leads to (a cycle, reported elsewhere, is cut); no recursion."""
-    order, state = [], {}
+def _depth_first(ctx: Ctx, back_edge: Callable[[Any, list[str]], None] | None = None) -> list[str]:
+    """Every question, each after the questions it leads to (post-order, depth-first, no recursion).
+
+    An edge back to a question still on the stack closes a cycle: `back_edge(option, loop)` hears of it
+    and the walk cuts it there."""
+    order: list[str] = []
+    state: dict[str, str] = {}  # absent: unseen, "open": on the stack, "done"
     for root in ctx.ids["question"]:
         if root in state:
             continue
@@ -45,8 +49,12 @@ def _postorder(ctx: Ctx) -> list[str]:
         stack = [(root, iter(_edges(ctx, root)))]
         while stack:
             qid, children = stack[-1]
-            for _, nxt in children:
-                if nxt in ctx.ids["question"] and nxt not in state:
+            for option, nxt in children:
+                if state.get(nxt) == "open":
+                    if back_edge is not None:
+                        path = [q for q, _ in stack]
+                        back_edge(option, [*path[path.index(nxt):], nxt])
+                elif nxt in ctx.ids["question"] and nxt not in state:
                     state[nxt] = "open"
                     stack.append((nxt, iter(_edges(ctx, nxt))))
                     break
@@ -55,6 +63,11 @@ def _postorder(ctx: Ctx) -> list[str]:
                 state[qid] = "done"
                 order.append(qid)
     return order
+
+
+def _postorder(ctx: Ctx) -> list[str]:
+    """Every question, each after the questions it leads to (a cycle, reported by check_cycles, is cut)."""
+    return _depth_first(ctx)
 
 
 def _reach(ctx: Ctx) -> dict[str, set[str]]:
@@ -120,26 +133,10 @@ def check_branches(ctx: Ctx) -> None:
 
 
 def check_cycles(ctx: Ctx) -> None:
-    state: dict[str, str] = {}  # absent: unseen, "open": on the stack, "done"
-    for root in ctx.ids["question"]:
-        if root in state:
-            continue
-        state[root] = "open"
-        stack = [(root, iter(_edges(ctx, root)))]  # depth-first, without recursion
-        while stack:
-            qid, children = stack[-1]
-            for option, nxt in children:
-                if state.get(nxt) == "open":
-                    path = [q for q, _ in stack]
-                    loop = " → ".join([*path[path.index(nxt):], nxt])
-                    ctx.add(line_of(option, "next"), f"the tree has a cycle: {loop}", "point 'next' to a later question or an outcome")
-                elif nxt in ctx.ids["question"] and nxt not in state:
-                    state[nxt] = "open"
-                    stack.append((nxt, iter(_edges(ctx, nxt))))
-                    break
-            else:
-                stack.pop()
-                state[qid] = "done"
+    def report(option: Any, loop: list[str]) -> None:
+        ctx.add(line_of(option, "next"), f"the tree has a cycle: {' → '.join(loop)}", "point 'next' to a later question or an outcome")
+
+    _depth_first(ctx, report)
 
 
 def _reachable(ctx: Ctx) -> set[str]:
