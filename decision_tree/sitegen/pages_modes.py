@@ -129,11 +129,11 @@ def macro_pages(bundle: dict[str, Any], g: Guidelines, updated: Callable[[str], 
         macros = [{**m, "audience_titles": _audience_titles(g, m["audiences"])} for m in bundle["macros"] if m["mode"] == mode.id]
         if macros:
             groups.append({"id": mode.id, "title": mode.title, "macros": macros})
-    official = sum(1 for m in bundle["macros"] if m["body"]["source"]["kind"] == "zendesk")
-    pages["macros/index.md"] = render("macros_index.md.j2", "macros/index.md", title="Macros do Zendesk", hide=None,
-                                      updated=index_updated, groups=groups, official_count=official, total=len(bundle["macros"]))
+    index = urls.page_file(urls.MACROS)
+    pages[index] = render("macros_index.md.j2", index, title="Macros do Zendesk", hide=None,
+                          updated=index_updated, groups=groups, official_count=g.official_macros, total=len(g.macros))
     for m in bundle["macros"]:
-        page = f"macros/{m['id']}.md"
+        page = urls.macro_file(m["id"])
         pages[page] = render(
             "macro.md.j2", page, title=m["title"], hide=None, updated=updated(m["id"]), macro=m,
             kind_title=g.macro_kinds[m["kind"]], mode_title=g.modes[m["mode"]].title,
