@@ -255,3 +255,35 @@ def test_recommend_opens_a_real_code_of_the_git_history_as_the_page_does() -> No
     local = [b for b in r["billing"] if b in r["local"]]
     assert local and all(f"  - {b} [não consta na diretriz]" in text.stdout for b in local)  # labelled as that version did
     assert all(f"  - {b}\n" in text.stdout for b in r["billing"] if b not in r["local"])
+
+
+def _wizard(*args: object, typed: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "decision_tree", "wizard", *map(str, args)], cwd=ROOT, input=typed,
+                          capture_output=True, text=True)
+
+
+def test_the_terminal_wizard_opens_an_old_finished_code_read_only() -> None:
+    e = Engine(Guidelines.from_dict(bundle()))
+    fp, path = next((fp, p) for fp, p in sorted(archives(ROOT).items()) if fp != e.g.fingerprint)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    code = f"{fp}-{next(iter(data['paths']))}"
+    expected = archived.open_code(e, data, code)
+    r = _wizard("--state", code, typed="")  # no question asked: nothing to type
+    assert r.returncode == 0, r.stderr
+    assert f"=== Resultado: {expected['outcome']['mode_title']} (somente leitura) ===" in r.stdout
+    assert expected["message"] in r.stdout and expected["today"]["message"] in r.stdout
+    assert "Escolha um número" not in r.stdout
+
+
+def test_the_terminal_wizard_goes_on_from_an_old_unfinished_code_with_todays_tree() -> None:
+    e = Engine(Guidelines.from_dict(bundle()))
+    fp, path = next((fp, p) for fp, p in sorted(archives(ROOT).items()) if fp != e.g.fingerprint)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = next(iter(data["paths"]))[:1]  # one answer given, no outcome reached
+    opened = archived.open_code(e, data, f"{fp}-{first}")
+    assert not opened["finished"]
+    r = _wizard("--state", f"{fp}-{first}", typed="s\n")
+    assert r.returncode == 0, r.stderr
+    assert archived.partial_notice(opened, len(opened["state"].answers)) in r.stdout
+    assert f"wizard --state {e.encode(opened['state'])}" in r.stdout  # the code to go on is today's tree's
+    assert f"{len(opened['state'].answers) + 1}. {e.walk(opened['state']).node.question}" in r.stdout

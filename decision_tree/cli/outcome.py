@@ -63,7 +63,15 @@ def render_outcome(r: dict[str, Any], out: TextIO) -> None:
 
 def cmd_wizard(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     _, e = load(args.root)
-    state = e.decode(args.state) if args.state else e.start()
+    if args.state and archived.other_version(e, args.state):
+        a = _open_archived(args, e)
+        if a["finished"]:  # what was decided then, read-only, and how today's tree decides it
+            render_archived(a, out)
+            return 0
+        state = a["state"]  # not finished then: it goes on with today's tree, keeping the answers it still accepts
+        out.write(archived.partial_notice(a, len(state.answers)) + "\n")
+    else:
+        state = e.decode(args.state) if args.state else e.start()
     while True:
         walk = e.walk(state)
         if isinstance(walk.node, Outcome):
@@ -135,16 +143,21 @@ def render_archived(a: dict[str, Any], out: TextIO) -> None:
     w(f"\nNota para o ticket (de então):\n{'-' * 40}\n{r['ticket_note']}\n{'-' * 40}\n")
 
 
-def _recommend_archived(args: argparse.Namespace, e: Engine) -> int:
+def _open_archived(args: argparse.Namespace, e: Engine) -> dict[str, Any]:
+    """The code of an earlier tree version, read from its archive (`decision_tree/tree_versions/`)."""
     from decision_tree.sources.tree_versions import archived as archives
 
-    if args.mark:
-        raise CliError("Este código é de uma versão anterior da árvore e abre somente para leitura: não é possível marcar etapas.")
     path = archives(args.root).get(archived.other_version(e, args.state) or "")
     try:
-        a = archived.open_code(e, path.read_text(encoding="utf-8") if path else None, args.state)
+        return archived.open_code(e, path.read_text(encoding="utf-8") if path else None, args.state)
     except StateError as exc:
         raise CliError(str(exc)) from None
+
+
+def _recommend_archived(args: argparse.Namespace, e: Engine) -> int:
+    if args.mark:
+        raise CliError("Este código é de uma versão anterior da árvore e abre somente para leitura: não é possível marcar etapas.")
+    a = _open_archived(args, e)
     if not a["finished"]:
         v = a["version"]
         raise CliError(f"Este código é da versão {v['fingerprint']} da árvore ({v['day']}) e não chegou a um resultado: "
