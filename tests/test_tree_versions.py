@@ -287,3 +287,34 @@ def test_the_terminal_wizard_goes_on_from_an_old_unfinished_code_with_todays_tre
     assert archived.partial_notice(opened, len(opened["state"].answers)) in r.stdout
     assert f"wizard --state {e.encode(opened['state'])}" in r.stdout  # the code to go on is today's tree's
     assert f"{len(opened['state'].answers) + 1}. {e.walk(opened['state']).node.question}" in r.stdout
+
+
+def test_the_history_page_lists_every_archived_version_with_its_date(site_dir: Path) -> None:
+    import html
+    import re
+
+    page = (site_dir / "historico" / "index.html").read_text(encoding="utf-8")
+    rows = {m[0]: html.unescape(re.sub(r"<[^>]+>", "", m[1])) for m in re.findall(r"<tr>\s*<td><code>(\w+)</code>(.*?)</tr>", page, re.S)}
+    current = Engine(Guidelines.from_dict(bundle())).g.fingerprint
+    assert set(rows) == set(archives(ROOT)) and current in rows
+    for fp, path in archives(ROOT).items():
+        iso = json.loads(path.read_text(encoding="utf-8"))["date"]
+        assert "/".join(reversed(iso.split("-"))) in rows[fp]  # the day, as dd/mm/aaaa
+        assert ("(atual)" in rows[fp]) == (fp == current)
+
+
+def test_a_broken_archive_fails_the_build_with_its_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    for name in ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml"):
+        src = ROOT / name
+        (shutil.copytree(src, repo / name, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir()
+         else shutil.copy2(src, repo / name))
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    (repo / "decision_tree" / "tree_versions" / "abc123.json").write_text('{"date": "2026-01-01",\n"paths": {', encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "decision_tree", "--root", str(repo), "build-docs"], cwd=repo,
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "decision_tree/tree_versions/abc123.json:2: não é um JSON válido" in r.stderr, r.stderr
+    assert not (repo / "site-src").exists()

@@ -17,7 +17,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from decision_tree.sources.bundle import load_bundle, public_bundle
 from decision_tree.sources.files import UnsafeFile, tree_files
 from decision_tree.sources.loader import SourceError
 from decision_tree.sources.revisions import last_changed
+from decision_tree.sources.tree_versions import summaries as version_summaries
 
 OUT = Path("site-src")  # docs_dir in mkdocs.yml
 # The client site (`--audience clientes`): its docs_dir in mkdocs.clientes.yml, only the public items of the YAML,
@@ -65,7 +67,8 @@ def site_files(root: Path, zendesk_subdomain: str | None = None) -> dict[str, Co
         raise SourceError(str(exc).split("\n")) from None
     config = _mkdocs_config(root)
     check_nav(config, Guidelines.from_dict(bundle))  # the nav lists the pages the sources make (sitegen/nav.py)
-    generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url)))
+    generated: dict[str, Content] = dict(generate_pages(bundle, last_changed=last_changed(root), site_path=site_path(config.site_url),
+                                                        versions=version_summaries(root)))
     generated |= hosting_pages(config, sidebar_host)
     with served_under(site_path(config.site_url)):  # its links too, under the path of site_url
         generated |= sidebar_files(bundle, Guidelines.from_dict(bundle), root)
@@ -101,8 +104,8 @@ def _client_mkdocs_config(root: Path) -> Any:
 
     from decision_tree.sitegen.hosting import CLIENT_DOCS_DIR, CLIENT_MKDOCS
 
-    (root / CLIENT_DOCS_DIR).mkdir(exist_ok=True)  # the docs_dir must exist to load the config
-    return load_config(str(root / CLIENT_MKDOCS))
+    with _docs_dir(root / CLIENT_DOCS_DIR):
+        return load_config(str(root / CLIENT_MKDOCS))
 
 
 def _mkdocs_config(root: Path) -> Any:
@@ -110,8 +113,21 @@ def _mkdocs_config(root: Path) -> Any:
     under the path of its site_url)."""
     from mkdocs.config import load_config
 
-    (root / OUT).mkdir(exist_ok=True)  # the docs_dir must exist to load the config
-    return load_config(str(root / "mkdocs.yml"))
+    with _docs_dir(root / OUT):
+        return load_config(str(root / "mkdocs.yml"))
+
+
+@contextmanager
+def _docs_dir(folder: Path) -> Iterator[None]:
+    """The docs_dir must exist for MkDocs to load the config; one made only for that goes again, so a build that
+    fails later leaves no empty folder behind."""
+    made = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    try:
+        yield
+    finally:
+        if made:
+            folder.rmdir()
 
 
 def _zendesk_json(bundle: dict[str, Any]) -> dict[str, Content]:

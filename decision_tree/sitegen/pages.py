@@ -16,6 +16,7 @@ when none is known.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from decision_tree.core import urls
@@ -38,16 +39,18 @@ class Dates:
         return max((self.known.get(s, self.fallback) for s in sources), default=self.fallback)
 
 
-def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str], site_path: str = "/") -> dict[str, str]:
+def generate_pages(bundle: dict[str, Any], *, last_changed: dict[str, str], site_path: str = "/",
+                   versions: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
     """Every generated page of the site served under `site_path` (the path of `site_url`): `{docs-relative path:
     Markdown}`. Its links are root-absolute under that path (render.site_link says why). The bundle is read once,
     into the typed model; the pages read only that (but "Pontos a confirmar", which walks every source of the
-    bundle, and the macro pages, which show the Zendesk settings the model does not carry)."""
+    bundle, and the macro pages, which show the Zendesk settings the model does not carry). `versions` are the
+    archived tree versions (`sources.tree_versions.summaries`) the history page lists."""
     with served_under(site_path):
-        return _pages(bundle, Guidelines.from_dict(bundle), last_changed)
+        return _pages(bundle, Guidelines.from_dict(bundle), last_changed, versions)
 
 
-def _pages(bundle: dict[str, Any], g: Guidelines, last_changed: dict[str, str]) -> dict[str, str]:
+def _pages(bundle: dict[str, Any], g: Guidelines, last_changed: dict[str, str], versions: Sequence[dict[str, Any]]) -> dict[str, str]:
     dates = Dates(g, last_changed)
     rules = dates.of(GUIDELINES)
     everything = dates.of(GUIDELINES, *dates.macros)
@@ -57,7 +60,7 @@ def _pages(bundle: dict[str, Any], g: Guidelines, last_changed: dict[str, str]) 
     pages[urls.page_file(urls.PROCEDURES)] = procedures_page(g, rules)
     pages[urls.page_file(urls.DECISION_TABLE)] = pages_tree.decision_table(g, everything)
     pages[urls.page_file(urls.FLOWCHART)] = pages_tree.flowchart(g, rules)
-    pages[urls.page_file(urls.HISTORY)] = history_page(g, rules)
+    pages[urls.page_file(urls.HISTORY)] = history_page(g, rules, versions)
     pages[urls.page_file(urls.TO_CONFIRM)] = pages_confirm.page(bundle, g, everything)
     pages |= pages_apps.app_pages(g)
     return pages
@@ -91,7 +94,7 @@ def home_page(g: Guidelines, updated: str) -> str:
                   origin=g.origin, jobs=jobs, modes=modes)
 
 
-def history_page(g: Guidelines, updated: str) -> str:
+def history_page(g: Guidelines, updated: str, versions: Sequence[dict[str, Any]] = ()) -> str:
     entries, seen = [], set()
     for entry in sorted(g.changelog, key=lambda e: e.date, reverse=True):
         anchor = "alteracao-" + re.sub(r"[^0-9a-z-]", "-", entry.date)
@@ -100,7 +103,13 @@ def history_page(g: Guidelines, updated: str) -> str:
         seen.add(anchor)
         entries.append({"date": entry.date, "summary": entry.summary, "changes": entry.changes, "anchor": anchor})
     return render("history.md.j2", urls.page_file(urls.HISTORY), title="Histórico de alterações", hide=None, updated=updated,
-                  entries=entries)
+                  entries=entries, versions=_versions(g, versions))
+
+
+def _versions(g: Guidelines, versions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The archived versions newest first; of one day, the current one first (the archive keeps no time of day)."""
+    marked = [{**v, "current": v["fingerprint"] == g.fingerprint} for v in versions]
+    return sorted(marked, key=lambda v: (v["date"], v["current"]), reverse=True)
 
 
 def procedures_page(g: Guidelines, updated: str) -> str:

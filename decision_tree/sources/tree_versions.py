@@ -194,6 +194,28 @@ def archived(root: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
 
 
+
+def summaries(root: Path) -> list[dict[str, Any]]:
+    """Every archived version, newest first: its fingerprint, date, changelog entry and number of outcomes.
+    SourceError (`file:line: …`) on an archive that is not JSON or lacks those fields."""
+    from decision_tree.sources.loader import SourceError
+
+    found = []
+    for fingerprint, path in archived(root).items():
+        where = path.relative_to(root).as_posix()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found.append({"fingerprint": fingerprint, "date": str(data["date"]), "changelog": str(data["changelog"]),
+                          "paths": len(data["paths"])})
+        except json.JSONDecodeError as exc:
+            raise SourceError([f"{where}:{exc.lineno}: não é um JSON válido ({exc.msg}); restaure o arquivo do git "
+                               "(git checkout -- ARQUIVO) ou grave a versão atual de novo com archive-tree"]) from None
+        except (KeyError, TypeError) as exc:
+            raise SourceError([f"{where}:1: falta o campo {exc} de uma versão da árvore; restaure o arquivo do git "
+                               "(git checkout -- ARQUIVO)"]) from None
+    return sorted(found, key=lambda v: (v["date"], v["fingerprint"]), reverse=True)
+
+
 # -- seeding from git --------------------------------------------------------
 
 _BOOT = """
