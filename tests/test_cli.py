@@ -161,3 +161,17 @@ def test_quote_does_not_need_the_build_side_packages() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_after_a_colon_the_terminal_goes_on_in_lower_case_as_the_pages_do() -> None:
+    from decision_tree.core.texts import lower_first
+
+    assert lower_first("A diretriz diz") == "a diretriz diz" and lower_first("TOTVS atende") == "TOTVS atende"
+    e = engine()
+    state = next(s for s in e.paths() if (r := e.recommend(s))["pending_check"] and r["pending_check"]["gap"])
+    r = e.recommend(state)
+    gap, step = r["pending_check"]["gap"]["text"], r["pending_check"]["next_step"]["text"]
+    assert gap[0].isupper() or step[0].isupper()  # the sources start with a capital: the terminal lowers it
+    out = run("recommend", e.encode(state))
+    assert out.returncode == 0, out.stderr
+    assert f"  Atenção: {lower_first(gap)}" in out.stdout and f"  O que fazer: {lower_first(step)}" in out.stdout

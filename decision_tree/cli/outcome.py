@@ -12,7 +12,7 @@ from decision_tree.cli.common import CliError, label, load
 from decision_tree.core import archived
 from decision_tree.core.engine import Engine, StateError
 from decision_tree.core.model import Outcome
-from decision_tree.core.texts import local_suffix
+from decision_tree.core.texts import local_suffix, lower_first
 
 
 def _status(step: dict) -> str:
@@ -26,9 +26,9 @@ def render_outcome(r: dict[str, Any], out: TextIO) -> None:
     if r["pending_check"]:
         p = r["pending_check"]
         w(f"\nVerificação pendente: {p['title']} — {p['pending']}\n")
-        w(f"  O que fazer: {p['next_step']['text']}{label(p['next_step'])}\n")
+        w(f"  O que fazer: {lower_first(p['next_step']['text'])}{label(p['next_step'])}\n")
         if p["gap"]:
-            w(f"  Atenção: {p['gap']['text']}{label(p['gap'])}\n")
+            w(f"  Atenção: {lower_first(p['gap']['text'])}{label(p['gap'])}\n")
     if r.get("finding"):
         f = r["finding"]
         w(f"\nVerificação feita: {f['title']} — {f['text']}{label(f)}\n")

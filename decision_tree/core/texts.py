@@ -85,3 +85,10 @@ def local_suffix(source: Source | dict[str, Any] | None, brackets: str = "()") -
 def owner_status(confirmed: bool) -> str:
     """Where a local item stands with whoever confirms it: "a confirmar com" / "confirmado com"."""
     return OWNER_CONFIRMED if confirmed else OWNER_PENDING
+
+
+def lower_first(text: str) -> str:
+    """The site's own text after a colon goes on in lower case ("Atenção: a diretriz…"), unless its first word is a
+    name or an acronym (a capital after its first letter: "TOTVS", "eSocial")."""
+    first = text.split(" ")[0]
+    return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text

@@ -27,7 +27,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from decision_tree.core import urls
-from decision_tree.core.texts import LOCAL_LABEL, OWNER_CONFIRMED, OWNER_PENDING, Source, is_local, owner_status
+from decision_tree.core.texts import LOCAL_LABEL, OWNER_CONFIRMED, OWNER_PENDING, Source, is_local, lower_first, owner_status
 from decision_tree.sources.markup import render_markdown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -173,7 +173,7 @@ def environment() -> Environment:
     )
     env.filters.update(md=md, md_inline=md_inline, html=html_block, lines=lines, mdtext=mdtext, href=href, badge=badge, date_br=date_br,
                        money=money, percent=percent, number=number, json=to_json, listing=listing,
-                       front_title=front_title)
+                       front_title=front_title, lower_first=lower_first)
     env.globals.update(urls=urls, LOCAL_LABEL=LOCAL_LABEL, OWNER_PENDING=OWNER_PENDING, OWNER_CONFIRMED=OWNER_CONFIRMED)
     return env
 
