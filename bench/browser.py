@@ -96,7 +96,7 @@ class Bench:
             warm = self.load(page, urls.WIZARD, seen, also=FIRST_ANSWER)
             warm["warm_up_ms"] = self.warmed_up(page)
             page.evaluate(pages.js("restart"))
-            answers = page.evaluate(pages.js("answer_paths"), paths) if paths else {"answers": [], "painted": [], "restarts": []}
+            answers = page.evaluate(pages.program("answer_paths"), paths) if paths else {"answers": [], "painted": [], "restarts": []}
             engine = page.evaluate(pages.js("engine_answers"), paths) if paths else []
         finally:
             ctx.close()
@@ -141,7 +141,7 @@ class Bench:
         try:
             cold = self.load(page, urls.CALCULATOR, seen)
             cold["warm_up_ms"] = self.warmed_up(page)
-            changes = page.evaluate(pages.js("calc_changes"), values)
+            changes = page.evaluate(pages.program("calc_changes"), values)
         finally:
             ctx.close()
         return {"cold": cold, **changes}

@@ -8,7 +8,7 @@ from typing import Any
 import breakdown
 from fmt import fmt, link_pt, num, pt_date, spread, target, verdict
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from text_table import GROUPS
+from metrics import GROUPS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,8 +34,6 @@ INVOKERS_PT = {
     "classic-script": "execução do script", "module-script": "execução do módulo", "event-listener": "tratando um evento",
     "user-callback": "função agendada", "resolve-promise": "continuação de promessa", "reject-promise": "promessa rejeitada",
 }
-WHERE_PT = {"repeat": "visita repetida", "first": "primeira visita", "slow": "conexão lenta", "zendesk": "barra do Zendesk",
-            "interaction": "uso", "bytes": "bytes", "build": "geração do site"}
 MODES_PT = {"normal": "Início normal (`?snapshot=never`: preparar o Python do zero)", "snapshot": "Restaurando o estado inicial salvo"}
 
 
@@ -47,14 +45,14 @@ def row(m: dict[str, Any]) -> dict[str, str]:
     label = m["label_pt"].strip()
     return {"label": ("↳ " + label) if m["sub"] else label, "value": fmt(m["value"], m["unit"], True), "spread": spread(m, True),
             "target": target(m, True), "issue": m["issue"], "verdict": verdict(m, True), "what": m["what_pt"],
-            "where": WHERE_PT[m["group"]]}
+            "where": GROUPS[m["group"]]["where"]}
 
 
 def groups(results: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for m in results["metrics"].values():
         if not out or out[-1]["key"] != m["group"]:
-            out.append({"key": m["group"], "title": GROUPS[m["group"]][1], "rows": []})
+            out.append({"key": m["group"], "title": GROUPS[m["group"]]["pt"], "rows": []})
         out[-1]["rows"].append(row(m))
     return out
 

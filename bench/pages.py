@@ -41,6 +41,12 @@ def js(name: str) -> str:
     return (JS / f"{name}.js").read_text(encoding="utf-8")
 
 
+def program(name: str) -> str:
+    """A program of bench/js/ for page.evaluate, after the helpers it shares (dom_wait.js): an expression whose value is
+    the program's function, which Playwright then calls with its argument."""
+    return f"(() => {{\n{js('dom_wait')}\nreturn (\n{js(name)}\n);\n}})()"
+
+
 def core_dir(site: Path) -> str:
     """The Pyodide core folder of a built site, relative to assets/pyodide/ (from its engine.json)."""
     manifest = site / urls.PYODIDE / "engine.json"

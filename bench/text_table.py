@@ -6,16 +6,7 @@ from typing import Any
 
 import breakdown
 from fmt import fmt, spread, target, verdict
-
-GROUPS = {
-    "repeat": ("Repeat visit (same browser, the page opened again)", "Visita repetida: o mesmo navegador abre a página de novo"),
-    "first": ("First visit (empty cache)", "Primeira visita: navegador sem nada guardado"),
-    "slow": ("First visit on a throttled link", "Primeira visita numa conexão lenta"),
-    "zendesk": ("Zendesk app: the sidebar page, framed", "App do Zendesk: a barra lateral, dentro do chamado"),
-    "interaction": ("Interaction", "Uso"),
-    "bytes": ("Bytes transferred", "Bytes transferidos"),
-    "build": ("Build", "Geração do site"),
-}
+from metrics import GROUPS
 
 
 def columns(rows: list[tuple[str, ...]], left: tuple[int, ...]) -> list[str]:
@@ -45,7 +36,7 @@ def metrics(results: dict[str, Any]) -> list[str]:
     for m in results["metrics"].values():
         if m["group"] != group:
             group = m["group"]
-            rows.append((f"[{GROUPS[group][0]}]", "", "", "", "", ""))
+            rows.append((f"[{GROUPS[group]["en"]}]", "", "", "", "", ""))
         rows.append((m["label"], fmt(m["value"], m["unit"]), spread(m), str(m["n"]), target(m), verdict(m)))
     return columns(rows, (0, 5))
 
