@@ -56,7 +56,7 @@ def metric(key: str, samples: list[float | None], *, value: float | None = None,
         spread = (min(kept), max(kept))
     t, stretch, op = d.get("target"), d.get("stretch"), d.get("op", "<=")
     return {
-        "key": key, "group": d["group"], "label": ("  of which " if d.get("sub") else "") + d["en"].format(**(fill or {})),
+        "key": key, "group": d["group"], "label": ("  " if d.get("sub") else "") + d["en"].format(**(fill or {})),
         "label_pt": d["pt"], "what_pt": d["what"].format(**(fill or {})), "sub": d.get("sub", False), "unit": d["unit"],
         "value": value, "spread": list(spread) if spread else None, "spread_kind": spread_kind, "n": len(kept),
         "target": t, "stretch": stretch, "op": op, "issue": d.get("issue", ""),

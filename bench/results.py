@@ -121,6 +121,17 @@ def assemble(*, raw: dict[str, Any], builds: list[float], machine: dict[str, Any
         "breakdown": breakdown.breakdown(raw),
         "raw": raw,
     }
+def reassemble(old: dict[str, Any], paths: list[list[str]]) -> dict[str, Any]:
+    """The metrics and breakdown of a results file computed again from its raw samples (after a change of
+    bench/metrics.toml or of the report); the run's date, command and machine stay."""
+    m = old["metrics"]
+    builds = m["build_median_s"]["samples"] if "build_median_s" in m else []
+    cold = m["build_cold_s"]["samples"][0] if "build_cold_s" in m else None
+    new = assemble(raw=old["raw"], builds=builds, machine=old["machine"], runs=old["runs"], paths=paths, command=old["command"],
+                   cold_build=cold, server=old["method"]["server"], elapsed=old["elapsed_s"])
+    return new | {"date": old["date"]}
+
+
 def method(server: str, paths: list[list[str]]) -> dict[str, str]:
     return {
         "server": server,

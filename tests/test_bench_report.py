@@ -112,7 +112,8 @@ def test_the_page_says_met_or_missed_in_pt_br(res: dict[str, Any]) -> None:
     assert "| Razão: barra ÷ Pyodide sozinho na página | barra do Zendesk | #26 | 0,40 × |" in summary
     first = text[text.index("## Primeira visita"):]
     assert "| Assistente: página travada até o motor ficar pronto | 90,0 ms | 90,0 ms – 90,0 ms | ≤ 100 ms | atende |" in first
-    assert "| ↳ dos quais no pacote do Material | 60,0 ms |" in first and "| ↳ dos quais no nosso código | 20,0 ms |" in first
+    assert "| ↳ JavaScript do Material nos quadros longos | 60,0 ms |" in first
+    assert "| ↳ nosso JavaScript (`assets/app/`) nos quadros longos | 20,0 ms |" in first
     assert "o Worker avisa: “Restaurando as regras”" in text and "carga média 0,5 no início e 1,3 no fim" in text
     assert "Mbit/s e 40 ms de ida e volta" in text and "{{" not in text and "None" not in text
 
@@ -122,3 +123,15 @@ def test_every_program_the_benchmark_runs_in_the_browser_parses() -> None:
     for js in sorted((ROOT / "bench" / "js").glob("*.js")):
         r = subprocess.run(["node", "--check", str(js)], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, f"{js.name}: {r.stderr}"
+
+
+def test_a_results_file_is_reported_again_from_its_raw_samples(res: dict[str, Any]) -> None:
+    """`bench/report.py --again`: the metrics computed again from the file's raw samples are the same."""
+    import json
+
+    again = results.reassemble(json.loads(json.dumps(res)), [["a", "b"]])
+    assert again["date"] == res["date"]
+    def verdicts(r: dict[str, Any]) -> dict[str, Any]:
+        return {k: (m["value"], m["pass"]) for k, m in r["metrics"].items()}
+
+    assert verdicts(again) == verdicts(res)
