@@ -117,6 +117,7 @@ def assemble(*, raw: dict[str, Any], builds: list[float], machine: dict[str, Any
         "elapsed_s": round(elapsed, 1),
         "machine": machine,
         "method": method(server, paths),
+        "errors": raw.get("errors", []),
         "metrics": {x["key"]: x for x in m},
         "breakdown": breakdown.breakdown(raw),
         "raw": raw,

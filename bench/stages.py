@@ -78,11 +78,26 @@ def measure(b: Bench, host: Any, args: Any, paths: list[list[str]], site: Path, 
     one_run = (time.monotonic() - runs_started) / args.runs
     raw["throttled"] = throttled_runs(b, args, log)
     if host is not None and args.zendesk_runs:
-        from zendesk_sidebar import framed_visits
-
-        raw["zendesk"] = framed_visits(b, host, args.zendesk_runs)
-        z = raw["zendesk"]["repeat_visits"]
-        log(f"Zendesk sidebar, framed: first answer {raw['zendesk']['first_visit']['first_answer']:.0f} ms (first visit), "
-            f"{sorted(r['first_answer'] for r in z)[len(z) // 2]:.0f} ms (repeat visits, median)")
-    raw["profile"] = profile_runs(b, args, log, started + args.budget, one_run / 3)
+        raw["zendesk"] = optional(raw, "Zendesk sidebar", lambda: zendesk(b, host, args.zendesk_runs, log), log) or {}
+    raw["profile"] = optional(raw, "start breakdown", lambda: profile_runs(b, args, log, started + args.budget, one_run / 3), log) or {}
     return raw
+
+
+def zendesk(b: Bench, host: Any, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    from zendesk_sidebar import framed_visits
+
+    out = framed_visits(b, host, runs)
+    z = out["repeat_visits"]
+    log(f"Zendesk sidebar, framed: first answer {out['first_visit']['first_answer']:.0f} ms (first visit), "
+        f"{sorted(r['first_answer'] for r in z)[len(z) // 2]:.0f} ms (repeat visits, median)")
+    return out
+
+
+def optional(raw: dict[str, Any], what: str, stage: Callable[[], Any], log: Callable[[str], None]) -> Any:
+    """A stage that explains (the framed sidebar, the breakdown): if it fails, the run keeps what it measured and says so."""
+    try:
+        return stage()
+    except Exception as exc:  # noqa: BLE001 (any failure of the stage is reported, not fatal)
+        raw.setdefault("errors", []).append(f"{what}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        log(f"{what} failed: {raw['errors'][-1]}")
+        return None

@@ -106,5 +106,6 @@ def table(results: dict[str, Any]) -> str:
     lines += ["", *details(results)]
     if results["breakdown"].get("profile"):
         lines += ["", *profile(results["breakdown"]), "", *mechanisms(results)]
-    lines += ["", *targets(results), f"\ncommand: {results['command']}  ({results['elapsed_s']:.0f} s)"]
+    lines += ["", *targets(results), *(f"not measured: {e}" for e in results.get("errors", [])),
+              f"\ncommand: {results['command']}  ({results['elapsed_s']:.0f} s)"]
     return "\n".join(lines)

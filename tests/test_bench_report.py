@@ -135,3 +135,12 @@ def test_a_results_file_is_reported_again_from_its_raw_samples(res: dict[str, An
         return {k: (m["value"], m["pass"]) for k, m in r["metrics"].items()}
 
     assert verdicts(again) == verdicts(res)
+
+
+def test_a_stage_that_failed_is_said_on_the_page_and_its_targets_have_no_value() -> None:
+    raw = raw_samples() | {"zendesk": {}, "errors": ["Zendesk sidebar: TimeoutError: no frame"]}
+    res = results.assemble(raw=raw, builds=[], machine=MACHINE, runs=2, paths=[], command="make bench", cold_build=None,
+                           server="nginx", elapsed=1.0)
+    assert "zendesk_ratio_first_answer" not in res["metrics"]
+    assert "Não medido (falhou nesta execução): `Zendesk sidebar: TimeoutError: no frame`" in page.render(res)
+    assert "not measured: Zendesk sidebar: TimeoutError: no frame" in text_table.table(res)
