@@ -108,6 +108,7 @@ def context(results: dict[str, Any]) -> dict[str, Any]:
         "r": results, "date": pt_date(results["date"]), "groups": groups(results), "targets": [row(m) for m in with_target],
         "met": sum(1 for m in with_target if m["pass"]), "total": len(with_target),
         "load": [num(mach["loadavg_start"][0], 1, True), num(mach["loadavg_end"][0], 1, True)],
+        "overloaded": max(mach["loadavg_start"][0], mach["loadavg_end"][0]) > (mach["nproc"] or 1),
         "link": link_pt(results["link"]) if results.get("link") else "",
         "wizard_page": {v: {k: ms(x) for k, x in wp[v].items()} | {"requests": num(wp[v]["pyodide_requests"] or 0, 0, True)} for v in wp},
         "split": [{"label": SPLIT_PT[k], "answer": [ms((bd["answer_split_ms"].get(k) or {}).get(p)) for p in ("p50", "p95")],

@@ -144,3 +144,9 @@ def test_a_stage_that_failed_is_said_on_the_page_and_its_targets_have_no_value()
     assert "zendesk_ratio_first_answer" not in res["metrics"]
     assert "Não medido (falhou nesta execução): `Zendesk sidebar: TimeoutError: no frame`" in page.render(res)
     assert "not measured: Zendesk sidebar: TimeoutError: no frame" in text_table.table(res)
+
+
+def test_an_overloaded_machine_is_said(res: dict[str, Any]) -> None:
+    assert "sobrecarregada" not in page.render(res)  # load 1.3 on 2 cores
+    busy = res | {"machine": MACHINE | {"loadavg_end": [5.0]}}
+    assert "A máquina estava sobrecarregada" in page.render(busy)
