@@ -40,7 +40,10 @@ test:
 	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -n 2 -q
 
-bench: setup
+# Build, serve with nginx and the Hospedagem page's file, measure in Chromium (bench/README.md): prints every target
+# of issue #26 beside its measured value, writes bench/results.json and docs/desempenho.md. About 7 minutes.
+bench:
+	scripts/setup.sh --test
 	.venv/bin/python bench/run.py
 
 # Rewrite the hash-pinned locks requirements/*.txt from pyproject.toml (scripts/lock.py; needs PyPI).

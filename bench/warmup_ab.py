@@ -14,25 +14,13 @@ from __future__ import annotations
 
 import statistics
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from decision_tree.sitegen.local_chromium import CHROMIUM, CHROMIUM_ARGS
 
-WALKS = """async (n) => {
-  const request = window.__decisionTree.request;
-  const out = [];
-  for (let k = 0; k < n; k++) {
-    let r = await request({op: "view"});
-    for (let step = 1; r.view && r.view.question && step < 20; step++) {
-      const options = r.view.question.options;
-      const t0 = performance.now();
-      r = await request({op: "answer", state: r.view.state, option: options[(k + step) % options.length].id});
-      out.push(performance.now() - t0);
-    }
-  }
-  return out;
-}"""
+WALKS = (Path(__file__).resolve().parent / "js" / "warmup_walks.js").read_text(encoding="utf-8")
 
 
 def main(url: str, wait_ms: int) -> None:
