@@ -252,3 +252,17 @@ def test_repository_problems_uses_the_repository_validation():
     problems = zendesk.repository_problems(ROOT, broken)
     assert problems and problems[0].startswith("macros/modulo-termo-ams.yml:")
     assert (ROOT / "macros" / "modulo-termo-ams.yml").read_text(encoding="utf-8") != "id: [\n"
+
+
+def test_an_alias_bomb_in_a_macro_stops_the_import_with_the_loaders_limit(server, root):
+    # The editor reads a file with the repository's loader, never with a reader that would expand the bomb.
+    seed_official(server)
+    macros = load_macros(root)  # read before the file changes under the import (the repository's own check would refuse it)
+    path = root / "macros" / "telefonica-termo.yml"
+    rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(["bomb:", *(f"  {row}" for row in rows)]) + "\n", encoding="utf-8")
+    files = texts(root / "macros")
+    with pytest.raises(ZendeskError, match=r"macros/telefonica-termo.yml:\d+: alias '\*a\d' makes the aliases of this file expand"):
+        import_zendesk(macros, root, "teste", dry_run=False, base_url=server.base_url, email=EMAIL, token=TOKEN,
+                       out=lambda line: None, check=lambda changed: [], today=TODAY)
+    assert texts(root / "macros") == files

@@ -29,7 +29,7 @@ from decision_tree.zendesk.diff import unified
 from decision_tree.zendesk.errors import ZendeskError, shown
 from decision_tree.zendesk.export import MACRO_STATUSES, TAG_RE
 from decision_tree.zendesk.sync import duplicate_message, heading, shared_by_title
-from decision_tree.zendesk.yaml_edit import EditError, Flow, parse, replace_entries
+from decision_tree.zendesk.yaml_edit import EditError, Flow, SourceError, parse, replace_entries
 
 SUPPORTED = {"comment_value_html", "comment_value", "comment_mode_is_public", "current_tags", "status"}
 PUBLIC = {"true": True, "false": False, True: True, False: False}
@@ -138,7 +138,10 @@ def _plan_one(item: ImportItem, remote: dict[str, Any], imported: str) -> None:
         text = item.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ZendeskError(f"{display}: não foi possível ler o arquivo ({exc})") from None
-    old = parse(text)
+    try:
+        old = parse(text, display)
+    except SourceError as exc:
+        raise ZendeskError(f"{exc}; a importação não alterou nenhum arquivo") from None
     if not isinstance(old, dict) or old.get("id") != item.macro_id or not isinstance(old.get("body"), dict):
         raise ZendeskError(f"{display}: o arquivo não está no formato esperado (id '{item.macro_id}', 'body' com format, source e text)")
     zendesk, body = official_values(remote, imported)
@@ -150,7 +153,11 @@ def _plan_one(item: ImportItem, remote: dict[str, Any], imported: str) -> None:
     except EditError as exc:
         raise ZendeskError(f"{display}: {exc}; a importação não alterou nenhum arquivo") from None
     expected = dict(old, zendesk={**old["zendesk"], **zendesk}, body={**old["body"], **body})
-    if parse(new_text) != expected:
+    try:
+        same = parse(new_text, display) == expected
+    except SourceError:
+        same = False
+    if not same:
         raise ZendeskError(f"{display}: a edição do YAML não leria de volta o texto importado; nenhum arquivo foi alterado")
     item.status, item.new_text, item.details = "import", new_text, _details(old, zendesk, body, display)
 
