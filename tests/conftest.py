@@ -42,16 +42,10 @@ def published() -> hosting.Hosting:
     return hosting.for_project(ROOT)
 
 
-def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Build the repository at `root` into `out` as the README does: the real `build-docs`, then the real
-    `mkdocs build --strict`, then `check-site` (every page under the published CSP). The result of the
-    first step that fails, or of the last one. One build at a time per repository (the steps write site-src/)."""
+def run_steps(root: Path, steps: list[list[str]]) -> subprocess.CompletedProcess[str]:
+    """Run the commands in `root` until one fails; its result, or the last one's. One build at a time per
+    repository (the steps write site-src/)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    steps = [
-        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", str(out)],
-    ]
     (root / ".cache").mkdir(exist_ok=True)
     with open(root / ".cache" / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -60,6 +54,43 @@ def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
             if result.returncode != 0:
                 break
     return result
+
+
+# What `build-docs` and `mkdocs build` need from the repository (node_modules is linked).
+BUILD_FILES = ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml")
+
+
+def copy_files(dest: Path, names: tuple[str, ...]) -> Path:
+    """Copy the repository's files and folders `names` (relative paths) into `dest`, compiled files left out."""
+    for name in names:
+        src, out = ROOT / name, dest / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, out, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, out)
+    return dest
+
+
+def scratch_repo(dest: Path) -> Path:
+    """A copy of the repository at `dest` that builds like it: its sources, node_modules linked, its build cache
+    copied (so the snapshot is not rebuilt)."""
+    copy_files(dest, BUILD_FILES)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".cache").is_dir():  # the snapshot and the wheel, as the repository's last build made them
+        shutil.copytree(ROOT / ".cache", dest / ".cache", ignore=shutil.ignore_patterns("*.lock"))
+    return dest
+
+
+def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """Build the repository at `root` into `out` as the README does: the real `build-docs`, then the real
+    `mkdocs build --strict`, then `check-site` (every page under the published CSP): `run_steps`."""
+    steps = [
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", str(out)],
+    ]
+    return run_steps(root, steps)
 
 
 @pytest.fixture(scope="session")
@@ -218,20 +249,12 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
 
 def build_client_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """Build the client site of the repository at `root` into `out` as the README does (real commands)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     steps = [
         [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs", "--audience", "clientes"],
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / hosting.CLIENT_MKDOCS), "-d", str(out)],
         [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", "--audience", "clientes", str(out)],
     ]
-    (root / ".cache").mkdir(exist_ok=True)
-    with open(root / ".cache" / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for step in steps:
-            result = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=600)
-            if result.returncode != 0:
-                break
-    return result
+    return run_steps(root, steps)
 
 
 @pytest.fixture(scope="session")

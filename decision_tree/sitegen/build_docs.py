@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +41,7 @@ CLIENT_HAND_WRITTEN = ("assets/app/app.css", "assets/app/calculator.js", "assets
                        "stylesheets/extra.css")
 AUDIENCES = {None: OUT, CLIENTS: CLIENT_OUT}
 HAND_WRITTEN = Path("docs")
-WATCHED = ("docs", "decision_tree", "macros", "schemas", "mkdocs.yml")
+WATCHED = ("docs", "decision_tree", "macros", "schemas", "mkdocs.yml")  # what the build reads (--watch: sitegen/watch.py)
 Content = bytes | str | Path
 
 
@@ -268,20 +266,3 @@ def build_docs(root: Path, out: Path | None = None, audience: str | None = None,
     check_out(root, out)
     files = client_site_files(root) if audience == CLIENTS else site_files(root, zendesk_subdomain)  # raises before writing
     return write(out, files, adopt_legacy=out.resolve() == default.resolve())
-
-
-def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
-    paths = [root / w for w in WATCHED]
-    found = [p for base in paths for p in ([base] if base.is_file() else base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return tuple(sorted((p.as_posix(), p.stat().st_mtime) for p in found))
-
-
-def watch(root: Path, rebuild: Callable[[], None], interval: float = 1.0) -> None:
-    """Call `rebuild` whenever a source changes (polling: no dependency, works on any file system)."""
-    seen = _stamp(root)
-    while True:
-        time.sleep(interval)
-        now = _stamp(root)
-        if now != seen:
-            seen = now
-            rebuild()
