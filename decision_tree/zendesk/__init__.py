@@ -3,10 +3,11 @@
 - `export`: one macro of the bundle → the Zendesk API macro object; the export files.
 - `client`: HTTP (plain `urllib`): authentication, retries, and the checks on each answer.
 - `transport`: one HTTP exchange with no redirects, a total deadline and a size limit.
-- `diff`: the differences shown to people (text diff of a comment, changed settings).
+- `diff`: the differences shown to people (text diff of a comment, read as the site's copy button gives it:
+  `sources.macro_text.body_text`; changed settings).
 - `sync`: match by title, plan, print the plan, create or update what differs.
 - `importer`: write the official texts and settings of the instance into `macros/*.yml`.
-- `yaml_edit`: precise edits of a YAML file's text that keep the rest of it.
+- `yaml_edit`: precise edits of a YAML file's text that keep the rest of it (ruamel.yaml's round trip).
 
 The commands' arguments and output are in `decision_tree.cli.zendesk`;
 credentials come from the caller (the CLI reads them from the environment,

@@ -200,7 +200,7 @@ function mountWizard(app) {
     // Before the marks it waits for, the engine sends no body (m.html is null): the Termo is named, not shown.
     let text;
     if (m.ready) {
-      // html is Markdown rendered and sanitized at build time (build/macro_text.py).
+      // html is Markdown rendered and sanitized at build time (decision_tree/sources/macro_text.py).
       const body = el("div", { class: "dt-macro-body" });
       body.innerHTML = m.html;
       text = el("details", { class: "dt-macro-text" }, el("summary", { text: "Ver o texto da macro" }), body);
