@@ -38,9 +38,11 @@ def _credentials(verb: str) -> tuple[str, str]:
     token = os.environ.get(ENV_TOKEN, "").strip()
     missing = [n for n, v in ((ENV_EMAIL, email_addr), (ENV_TOKEN, token)) if not v]
     if missing:
+        from babel.lists import format_list
+
         which = "as variáveis" if len(missing) > 1 else "a variável"
         raise ZendeskError(
-            f"defina {which} de ambiente {' e '.join(missing)} antes de {verb} "
+            f"defina {which} de ambiente {format_list(missing, locale='pt_BR')} antes de {verb} "
             "(as credenciais nunca vão em argumentos nem em arquivos do repositório)."
         )
     return email_addr, token

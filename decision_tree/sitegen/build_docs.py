@@ -19,6 +19,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from babel.lists import format_list
+
 from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import MERMAID
 from decision_tree.sitegen.mermaid import mermaid_source
@@ -203,7 +205,7 @@ def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -
         ours = present  # the default site-src/ written by a build-docs that kept no manifest yet: all its own
     foreign = sorted(present - (ours or set()) - set(files))  # a file of the name the build writes is taken over
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" e mais {len(foreign) - 3}" if len(foreign) > 3 else "")
+        shown = format_list([*foreign[:3], *([f"mais {len(foreign) - 3}"] if len(foreign) > 3 else [])], locale="pt_BR")
         origin = ("não tem a lista de arquivos do build-docs" if ours is None else "tem arquivos que o build-docs não gravou")
         raise BuildError(f"--out {out}: a pasta {origin} ({shown}); nada foi apagado nem gravado. O build-docs só grava "
                          "numa pasta vazia ou feita por ele: escolha outra pasta ou, se esta é uma saída antiga do "

@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from decision_tree.sources.loader import MAX_STRING_CHARS, clean_text
 from decision_tree.zendesk.client import Out, connect
 from decision_tree.zendesk.diff import unified
@@ -79,7 +81,8 @@ def official_values(remote: dict[str, Any], imported: str) -> tuple[dict[str, An
     if not isinstance(text, str) or not text.strip():
         raise Unsupported(f"o texto do comentário não é um texto não vazio ({shown(text)})")
     if len(text) > MAX_STRING_CHARS:
-        raise Unsupported(f"tem um texto de {len(text):,} caracteres, mais que os {MAX_STRING_CHARS:,} que uma fonte aceita")
+        raise Unsupported(f"tem um texto de {format_decimal(len(text), locale='pt_BR')} caracteres, mais que os "
+                          f"{format_decimal(MAX_STRING_CHARS, locale='pt_BR')} que uma fonte aceita")
     text = clean_text(text)  # control characters and invisible direction marks: never written to macros/
     for name in ("comment_mode_is_public", "current_tags", "status"):
         if name not in actions:

@@ -260,7 +260,7 @@ function mountWizard(app) {
     // What a step waits for (the engine lists the marks before it not set yet): "marcar “A” e “B”".
     const waitingFor = (s) => {
       const open = s.waits_for.map((mark) => `“${mark}”`);
-      return open.length ? `marcar ${open.length > 1 ? `${open.slice(0, -1).join(", ")} e ${open.at(-1)}` : open[0]}` : "";
+      return open.length ? `marcar ${new Intl.ListFormat("pt-BR").format(open)}` : "";
     };
     const parts = [
       el(
