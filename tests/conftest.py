@@ -138,11 +138,11 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
         pytest.fail(str(exc))
 
 
-@pytest.fixture(scope="session")
-def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
-    """The built site served by the installed nginx with the published file (stopped at the end of the session)."""
+@contextmanager
+def served_by_nginx(site: Path, published_hosting: hosting.Hosting, folder: Path, certificate: Certificate) -> Iterator[LocalNginx]:
+    """`site` served by the installed nginx with the file `published_hosting` publishes, until the block ends."""
     try:
-        server = LocalNginx(site_dir, published(), tmp_path_factory.mktemp("nginx"), certificate=certificate)
+        server = LocalNginx(site, published_hosting, folder, certificate=certificate)
         server.__enter__()
     except NginxError as exc:
         pytest.fail(str(exc))
@@ -150,6 +150,13 @@ def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.Tem
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
+    """The built site served by the installed nginx with the published file (stopped at the end of the session)."""
+    with served_by_nginx(site_dir, published(), tmp_path_factory.mktemp("nginx"), certificate) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -268,13 +275,27 @@ def client_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def client_nginx(client_site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
     """The client site served by the installed nginx with the file the Hospedagem page publishes for it."""
-    try:
-        server = LocalNginx(client_site_dir, hosting.for_client_project(ROOT), tmp_path_factory.mktemp("nginx-clientes"),
-                            certificate=certificate)
-        server.__enter__()
-    except NginxError as exc:
-        pytest.fail(str(exc))
-    try:
+    with served_by_nginx(client_site_dir, hosting.for_client_project(ROOT), tmp_path_factory.mktemp("nginx-clientes"),
+                         certificate) as server:
         yield server
-    finally:
-        server.stop()
+
+
+# -- the fake Zendesk of tests/zendesk_fake.py: tests/test_zendesk*.py -----------------------------------------------
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    """A fake Zendesk instance on a free local port (tests/zendesk_fake.py)."""
+    from zendesk_fake import serve as serve_zendesk
+
+    with serve_zendesk() as state:
+        yield state
+
+
+@pytest.fixture
+def other():  # type: ignore[no-untyped-def]
+    """A second fake Zendesk, standing for another host."""
+    from zendesk_fake import serve as serve_zendesk
+
+    with serve_zendesk() as state:
+        yield state

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, serve, source_copy
+from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, source_copy
 
 from decision_tree import zendesk
 from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.sources.markup import render_markdown
 from decision_tree.zendesk import ZendeskError, export_macros, macro_to_zendesk, sync
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.yaml_edit import replace_entries
 
 # The six macro titles exactly as the guideline (seed) names them.
@@ -29,19 +30,6 @@ SEED_TITLES = {
     "CONSULTORIA :: Ticket pendente para o cliente",
     "CONSULTORIA :: Finalização do atendimento",
 }
-
-
-@pytest.fixture
-def server():
-    with serve() as state:
-        yield state
-
-
-@pytest.fixture
-def other():
-    """A second server, standing for another host."""
-    with serve() as state:
-        yield state
 
 
 # --------------------------------------------------------------------- export
@@ -311,7 +299,7 @@ def test_sync_refuses_duplicate_shared_titles_on_the_instance(server):
 
 def test_sync_refuses_a_url_as_subdomain():
     with pytest.raises(ZendeskError, match="--subdomain empresa"):
-        sync(load_macros(), "empresa.zendesk.com", dry_run=True, email=EMAIL, token=TOKEN, out=lambda s: None)
+        sync(load_macros(), Instance("empresa.zendesk.com", EMAIL, TOKEN), dry_run=True, out=lambda s: None)
 
 
 # ------------------------------------------------------------------------ CLI

@@ -2,6 +2,7 @@
 
 - `export`: one macro of the bundle → the Zendesk API macro object; the export files.
 - `client`: HTTP (plain `urllib`): authentication, retries, and the checks on each answer.
+- `instance`: which Zendesk a command talks to, with whose credentials (`Instance`).
 - `transport`: one HTTP exchange with no redirects, a total deadline and a size limit.
 - `diff`: the differences shown to people (text diff of a comment, read as the site's copy button gives it:
   `sources.macro_text.body_text`; changed settings).
@@ -18,11 +19,13 @@ from decision_tree.zendesk.client import Client, base_url_for
 from decision_tree.zendesk.errors import ZendeskError
 from decision_tree.zendesk.export import export_macros, is_official, macro_to_zendesk
 from decision_tree.zendesk.importer import ImportPlan, import_zendesk, plan_import, repository_problems
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.sync import Plan, PlanItem, plan_sync, print_plan, sync
 
 __all__ = [
     "Client",
     "ImportPlan",
+    "Instance",
     "Plan",
     "PlanItem",
     "ZendeskError",

@@ -26,10 +26,11 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from decision_tree.sources.loader import MAX_STRING_CHARS, clean_text
-from decision_tree.zendesk.client import Out, connect
+from decision_tree.zendesk.client import Out
 from decision_tree.zendesk.diff import unified
 from decision_tree.zendesk.errors import ZendeskError, shown
 from decision_tree.zendesk.export import MACRO_STATUSES, TAG_RE
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.sync import duplicate_message, heading, shared_by_title
 from decision_tree.zendesk.yaml_edit import EditError, Flow, SourceError, parse, replace_entries
 
@@ -229,21 +230,10 @@ def write_import(plan: ImportPlan, check: Check | None) -> list[Path]:
     return [path for _, path in temps]
 
 
-def import_zendesk(
-    macros: list[dict[str, Any]],
-    root: Path,
-    subdomain: str,
-    *,
-    dry_run: bool,
-    base_url: str | None = None,
-    email: str,
-    token: str,
-    out: Out = print,
-    check: Check | None = None,
-    today: str | None = None,
-) -> ImportPlan:
+def import_zendesk(macros: list[dict[str, Any]], root: Path, instance: Instance, *, dry_run: bool, out: Out = print,
+                   check: Check | None = None, today: str | None = None) -> ImportPlan:
     """List the instance's macros, print what the import changes, then (unless dry_run) write it."""
-    client = connect(subdomain, base_url, email, token, out)
+    client = instance.connect(out)
     plan = plan_import(macros, root, client.list_macros(), client.base_url, today or date.today().isoformat())
     print_import(plan, out)
     if dry_run:
