@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -93,12 +93,18 @@ def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return run_steps(root, steps)
 
 
+def built(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path, Path], subprocess.CompletedProcess[str]],
+          what: str) -> Path:
+    """The repository built by `build` into a session folder `name`; the test fails with the output if it does not."""
+    out = tmp_path_factory.mktemp(name) / name
+    result = build(ROOT, out)
+    assert result.returncode == 0, f"{what} failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = build_site(ROOT, out)
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+    return built(tmp_path_factory, "site", build_site, "mkdocs build")
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -150,6 +156,23 @@ def served_by_nginx(site: Path, published_hosting: hosting.Hosting, folder: Path
         yield server
     finally:
         server.stop()
+
+
+def with_host_values(published_file: str, server: LocalNginx, server_name: str, site_root: str, key: str, cert: str,
+                     twice: frozenset[str] | set[str] = frozenset()) -> str:
+    """A file the Hospedagem page publishes with its host values (port, name, root, certificate) replaced by those
+    `server` runs with; each value must stand once in it (twice for those in `twice`)."""
+    host_values = {
+        "listen 443 ": f"listen 127.0.0.1:{server.port} ",
+        f"server_name {server_name};": "server_name 127.0.0.1;",
+        f"root {site_root};": f"root {server.site};",
+        key: str(server.certificate.key),
+        cert: str(server.certificate.cert),
+    }
+    for old, new in host_values.items():
+        assert published_file.count(old) == (2 if old in twice else 1), old
+        published_file = published_file.replace(old, new)
+    return published_file
 
 
 @pytest.fixture(scope="session")
@@ -266,10 +289,7 @@ def build_client_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture(scope="session")
 def client_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site-clientes") / "site-clientes"
-    result = build_client_site(ROOT, out)
-    assert result.returncode == 0, f"the client site's build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+    return built(tmp_path_factory, "site-clientes", build_client_site, "the client site's build")
 
 
 @pytest.fixture(scope="session")
