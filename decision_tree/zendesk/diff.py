@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from decision_tree.sources.macro_text import body_text
 from decision_tree.zendesk.errors import printable, shown
 
 COMMENT_FIELDS = ("comment_value_html", "comment_value")
@@ -17,6 +16,8 @@ SETTINGS = {  # action field → how the plan names it (the YAML key)
 def comment_text(actions: dict[str, list[str]]) -> tuple[str, str]:
     """(readable, raw) text of the comment in normalized actions; empty when there is none. The readable text is
     the one the site's copy button gives for the same body (`macro_text.body_text`: one converter for both)."""
+    from decision_tree.sources.macro_text import body_text  # Markdown and nh3: only when there is a text to read
+
     raw = "\n".join(v for name in COMMENT_FIELDS for v in actions.get(name, []))
     readable = "\n".join(body_text({"format": "html" if name == "comment_value_html" else "text", "text": v})
                           for name in COMMENT_FIELDS for v in actions.get(name, []))
