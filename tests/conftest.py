@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,16 +42,10 @@ def published() -> hosting.Hosting:
     return hosting.for_project(ROOT)
 
 
-def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """Build the repository at `root` into `out` as the README does: the real `build-docs`, then the real
-    `mkdocs build --strict`, then `check-site` (every page under the published CSP). The result of the
-    first step that fails, or of the last one. One build at a time per repository (the steps write site-src/)."""
+def run_steps(root: Path, steps: list[list[str]]) -> subprocess.CompletedProcess[str]:
+    """Run the commands in `root` until one fails; its result, or the last one's. One build at a time per
+    repository (the steps write site-src/)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    steps = [
-        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", str(out)],
-    ]
     (root / ".cache").mkdir(exist_ok=True)
     with open(root / ".cache" / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -62,12 +56,55 @@ def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
+# What `build-docs` and `mkdocs build` need from the repository (node_modules is linked).
+BUILD_FILES = ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml")
+
+
+def copy_files(dest: Path, names: tuple[str, ...]) -> Path:
+    """Copy the repository's files and folders `names` (relative paths) into `dest`, compiled files left out."""
+    for name in names:
+        src, out = ROOT / name, dest / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, out, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, out)
+    return dest
+
+
+def scratch_repo(dest: Path) -> Path:
+    """A copy of the repository at `dest` that builds like it: its sources, node_modules linked, its build cache
+    copied (so the snapshot is not rebuilt)."""
+    copy_files(dest, BUILD_FILES)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".cache").is_dir():  # the snapshot and the wheel, as the repository's last build made them
+        shutil.copytree(ROOT / ".cache", dest / ".cache", ignore=shutil.ignore_patterns("*.lock"))
+    return dest
+
+
+def build_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """Build the repository at `root` into `out` as the README does: the real `build-docs`, then the real
+    `mkdocs build --strict`, then `check-site` (every page under the published CSP): `run_steps`."""
+    steps = [
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", str(out)],
+    ]
+    return run_steps(root, steps)
+
+
+def built(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path, Path], subprocess.CompletedProcess[str]],
+          what: str) -> Path:
+    """The repository built by `build` into a session folder `name`; the test fails with the output if it does not."""
+    out = tmp_path_factory.mktemp(name) / name
+    result = build(ROOT, out)
+    assert result.returncode == 0, f"{what} failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = build_site(ROOT, out)
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+    return built(tmp_path_factory, "site", build_site, "mkdocs build")
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -107,11 +144,11 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
         pytest.fail(str(exc))
 
 
-@pytest.fixture(scope="session")
-def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
-    """The built site served by the installed nginx with the published file (stopped at the end of the session)."""
+@contextmanager
+def served_by_nginx(site: Path, published_hosting: hosting.Hosting, folder: Path, certificate: Certificate) -> Iterator[LocalNginx]:
+    """`site` served by the installed nginx with the file `published_hosting` publishes, until the block ends."""
     try:
-        server = LocalNginx(site_dir, published(), tmp_path_factory.mktemp("nginx"), certificate=certificate)
+        server = LocalNginx(site, published_hosting, folder, certificate=certificate)
         server.__enter__()
     except NginxError as exc:
         pytest.fail(str(exc))
@@ -119,6 +156,30 @@ def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.Tem
         yield server
     finally:
         server.stop()
+
+
+def with_host_values(published_file: str, server: LocalNginx, server_name: str, site_root: str, key: str, cert: str,
+                     twice: frozenset[str] | set[str] = frozenset()) -> str:
+    """A file the Hospedagem page publishes with its host values (port, name, root, certificate) replaced by those
+    `server` runs with; each value must stand once in it (twice for those in `twice`)."""
+    host_values = {
+        "listen 443 ": f"listen 127.0.0.1:{server.port} ",
+        f"server_name {server_name};": "server_name 127.0.0.1;",
+        f"root {site_root};": f"root {server.site};",
+        key: str(server.certificate.key),
+        cert: str(server.certificate.cert),
+    }
+    for old, new in host_values.items():
+        assert published_file.count(old) == (2 if old in twice else 1), old
+        published_file = published_file.replace(old, new)
+    return published_file
+
+
+@pytest.fixture(scope="session")
+def nginx(site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
+    """The built site served by the installed nginx with the published file (stopped at the end of the session)."""
+    with served_by_nginx(site_dir, published(), tmp_path_factory.mktemp("nginx"), certificate) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -218,40 +279,43 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
 
 def build_client_site(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """Build the client site of the repository at `root` into `out` as the README does (real commands)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     steps = [
         [sys.executable, "-m", "decision_tree", "--root", str(root), "build-docs", "--audience", "clientes"],
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / hosting.CLIENT_MKDOCS), "-d", str(out)],
         [sys.executable, "-m", "decision_tree", "--root", str(root), "check-site", "--audience", "clientes", str(out)],
     ]
-    (root / ".cache").mkdir(exist_ok=True)
-    with open(root / ".cache" / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for step in steps:
-            result = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=600)
-            if result.returncode != 0:
-                break
-    return result
+    return run_steps(root, steps)
 
 
 @pytest.fixture(scope="session")
 def client_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site-clientes") / "site-clientes"
-    result = build_client_site(ROOT, out)
-    assert result.returncode == 0, f"the client site's build failed:\n{result.stdout}\n{result.stderr}"
-    return out
+    return built(tmp_path_factory, "site-clientes", build_client_site, "the client site's build")
 
 
 @pytest.fixture(scope="session")
 def client_nginx(client_site_dir: Path, certificate: Certificate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNginx]:
     """The client site served by the installed nginx with the file the Hospedagem page publishes for it."""
-    try:
-        server = LocalNginx(client_site_dir, hosting.for_client_project(ROOT), tmp_path_factory.mktemp("nginx-clientes"),
-                            certificate=certificate)
-        server.__enter__()
-    except NginxError as exc:
-        pytest.fail(str(exc))
-    try:
+    with served_by_nginx(client_site_dir, hosting.for_client_project(ROOT), tmp_path_factory.mktemp("nginx-clientes"),
+                         certificate) as server:
         yield server
-    finally:
-        server.stop()
+
+
+# -- the fake Zendesk of tests/zendesk_fake.py: tests/test_zendesk*.py -----------------------------------------------
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    """A fake Zendesk instance on a free local port (tests/zendesk_fake.py)."""
+    from zendesk_fake import serve as serve_zendesk
+
+    with serve_zendesk() as state:
+        yield state
+
+
+@pytest.fixture
+def other():  # type: ignore[no-untyped-def]
+    """A second fake Zendesk, standing for another host."""
+    from zendesk_fake import serve as serve_zendesk
+
+    with serve_zendesk() as state:
+        yield state

@@ -17,30 +17,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_files, scratch_repo
 
 from decision_tree.sitegen.build_docs import BuildError, write
 
 MANIFEST = ".build-docs.json"
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_FILES = ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml")
 SECRET = "ZENDESK_API_TOKEN=segredo-que-nao-pode-vazar"
 
 pytestmark = pytest.mark.cli
-
-
-def scratch_repo(dest: Path) -> Path:
-    for name in BUILD_FILES:
-        src, out = ROOT / name, dest / name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, out, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, out)
-    (dest / "node_modules").symlink_to(ROOT / "node_modules")
-    if (ROOT / ".cache").is_dir():  # the snapshot and the wheel, as the repository's last build made them
-        shutil.copytree(ROOT / ".cache", dest / ".cache", ignore=shutil.ignore_patterns("*.lock"))
-    return dest
 
 
 def build(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -187,10 +173,7 @@ HOSTILE_FILES = {
 
 @pytest.mark.parametrize("name", HOSTILE_FILES)
 def test_validate_refuses_unsafe_source_files_with_file_and_line(name: str, tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    for part in ("decision_tree/guidelines.yml", "decision_tree/diretriz.txt", "macros"):
-        (repo / part).parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, repo / part)
+    repo = copy_files(tmp_path / "repo", ("decision_tree/guidelines.yml", "decision_tree/diretriz.txt", "macros"))
     make, shown, why = HOSTILE_FILES[name]
     make(repo)
     result = validate(repo)

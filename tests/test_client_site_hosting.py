@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, published
+from conftest import ROOT, published, with_host_values
 from mkdocs.config import load_config
 
 from decision_tree.sitegen import hosting, pages_hosting
@@ -39,16 +39,8 @@ def client_blocks() -> list[str]:
 def test_the_page_gives_the_file_the_client_nginx_runs_with_only_the_host_values_changed(client_nginx: LocalNginx) -> None:
     legacy, current = client_blocks()
     shown = current if client_nginx.version >= hosting.HTTP2_ON else legacy
-    host_values = {
-        "listen 443 ": f"listen 127.0.0.1:{client_nginx.port} ",
-        f"server_name {hosting.CLIENT_SERVER_NAME};": "server_name 127.0.0.1;",
-        f"root {hosting.CLIENT_SITE_ROOT};": f"root {client_nginx.site};",
-        hosting.CLIENT_CERTIFICATE_KEY: str(client_nginx.certificate.key),
-        hosting.CLIENT_CERTIFICATE: str(client_nginx.certificate.cert),
-    }
-    for old, new in host_values.items():
-        assert shown.count(old) == 1, old
-        shown = shown.replace(old, new)
+    shown = with_host_values(shown, client_nginx, hosting.CLIENT_SERVER_NAME, hosting.CLIENT_SITE_ROOT,
+                             hosting.CLIENT_CERTIFICATE_KEY, hosting.CLIENT_CERTIFICATE)
     assert client_nginx.site_conf.read_text() == shown
     assert hosting.CONFIG_FILE not in shown and "$diretrizes_cache_control" not in shown
 

@@ -1,17 +1,32 @@
 """No module of the product over 300 lines, no function over 60: a size a reviewer reads in one sitting.
 
-Issue #25's bound for decision_tree/ (the page's scripts under docs/assets/app/ are measured by the
-JS half of this file). Measured from the source the way a reviewer would count it."""
+Issue #25's bound for decision_tree/ (Python, measured with `ast`) and for the page's scripts under
+docs/assets/app/ (JavaScript, parsed with acorn by tests/js_functions.mjs). Measured from the source the
+way a reviewer would count it: a function from its first line to its last, nested functions included."""
 
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+from pathlib import Path
 
 from engine_helpers import ROOT
 
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 PYTHON = sorted((ROOT / "decision_tree").rglob("*.py"))
+SCRIPTS = sorted((ROOT / "docs" / "assets" / "app").glob("*.js"))
+SPANS = ROOT / "tests" / "js_functions.mjs"
+# Known violations, each to be removed when its file is split (issue #25, item 7: the `speed` branch splits
+# wizard.js's mountWizard and renderOutcome). Only these exact findings are excused; any other function or module
+# over the bound fails, in wizard.js too. The lead drops this entry after merging that split.
+KNOWN_JS = {
+    "docs/assets/app/wizard.js: 363 lines (at most 300)",
+    "docs/assets/app/wizard.js:32: mountWizard() is 330 lines (at most 60)",
+    "docs/assets/app/wizard.js:256: renderOutcome() is 78 lines (at most 60)",
+}
 
 
 def _python_oversized() -> list[str]:
@@ -39,3 +54,59 @@ def test_the_measure_sees_a_long_function(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__), "PYTHON", [long])
     monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
     assert _python_oversized() == [f"long.py:1: f() is {MAX_FUNCTION_LINES + 1} lines (at most {MAX_FUNCTION_LINES})"]
+
+
+def _js_oversized() -> list[str]:
+    node = os.environ.get("NODE") or "node"
+    result = subprocess.run([node, str(SPANS), *map(str, SCRIPTS)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"{SPANS.name} could not parse the scripts (run `npm ci` for acorn):\n{result.stderr}"
+    found = []
+    for script in json.loads(result.stdout):
+        name = Path(script["file"]).relative_to(ROOT).as_posix()
+        if script["lines"] > MAX_MODULE_LINES:
+            found.append(f"{name}: {script['lines']} lines (at most {MAX_MODULE_LINES})")
+        for function in script["functions"]:
+            length = function["end"] - function["line"] + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"{name}:{function['line']}: {function['name']}() is {length} lines (at most {MAX_FUNCTION_LINES})")
+    return found
+
+
+def test_js_modules_and_functions_stay_small():
+    assert [f for f in _js_oversized() if f not in KNOWN_JS] == []
+
+
+def test_the_js_measure_sees_long_functions_of_every_kind(tmp_path, monkeypatch):
+    body = "  x += 1;\n" * MAX_FUNCTION_LINES
+    long = tmp_path / "long.js"
+    long.write_text(
+        f"export function declared() {{\n{body}}}\n"  # 1-62
+        f"const arrow = () => {{\n{body}}};\n"  # 63-124
+        f"const obj = {{ method() {{\n{body}}} }};\n"  # 125-186
+        "function short() { return `${arrow}${obj}`; }\n"  # 187: short, not reported
+        + "// filler\n" * (MAX_MODULE_LINES - 187 + 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(__import__(__name__), "SCRIPTS", [long])
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    n = MAX_FUNCTION_LINES + 2
+    assert _js_oversized() == [
+        f"long.js: {MAX_MODULE_LINES + 1} lines (at most {MAX_MODULE_LINES})",
+        f"long.js:1: declared() is {n} lines (at most {MAX_FUNCTION_LINES})",
+        f"long.js:63: arrow() is {n} lines (at most {MAX_FUNCTION_LINES})",
+        f"long.js:125: method() is {n} lines (at most {MAX_FUNCTION_LINES})",
+    ]
+
+
+def test_a_new_long_function_in_wizard_js_is_not_excused(tmp_path, monkeypatch):
+    wizard = tmp_path / "docs" / "assets" / "app" / "wizard.js"
+    wizard.parent.mkdir(parents=True)
+    source = (ROOT / "docs" / "assets" / "app" / "wizard.js").read_text(encoding="utf-8")
+    wizard.write_text(source + "function planted() {\n" + "  x += 1;\n" * MAX_FUNCTION_LINES + "}\n", encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__), "SCRIPTS", [wizard])
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    line = source.count("\n") + 1
+    assert [f for f in _js_oversized() if f not in KNOWN_JS] == [
+        f"docs/assets/app/wizard.js: {line + MAX_FUNCTION_LINES + 1} lines (at most {MAX_MODULE_LINES})",
+        f"docs/assets/app/wizard.js:{line}: planted() is {MAX_FUNCTION_LINES + 2} lines (at most {MAX_FUNCTION_LINES})",
+    ]

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from conftest import BUILD_FILES, build_site, copy_files
 
 from decision_tree.sources.loader import MAX_DEPTH, SourceError, read_sources
 from decision_tree.sources.validate import validate
@@ -29,8 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = "decision_tree/guidelines.yml"
 MACRO = "macros/modulo-termo-ams.yml"
 TRACKER = "https://tracker.invalid/p.gif"
-# What `mkdocs build` needs from the repository (node_modules is linked).
-BUILD_FILES = ("decision_tree", "macros", "docs", "overrides", "schemas", "mkdocs.yml", "pyproject.toml")
 
 
 def alias_bomb() -> str:
@@ -95,15 +92,8 @@ CASES += [
 FAST = ["alias-bomb", "escape-clears-the-screen", "alias-string-bomb", "esc", "deep-flow-lists", "deep-block", "image-in-a-macro"]
 
 
-def copy_sources(dest: Path, files: tuple[str, ...] = ("decision_tree/guidelines.yml", "decision_tree/diretriz.txt", "macros")) -> Path:
-    for name in files:
-        src, out = ROOT / name, dest / name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, out, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, out)
-    return dest
+def copy_sources(dest: Path) -> Path:
+    return copy_files(dest, ("decision_tree/guidelines.yml", "decision_tree/diretriz.txt", "macros"))
 
 
 def plant(root: Path, case: Hostile) -> int:
@@ -190,7 +180,7 @@ def test_cli_validate_exits_2_with_file_and_line(case: Hostile, tmp_path: Path) 
 @pytest.mark.cli
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in FAST], ids=lambda c: c.name)
 def test_the_site_build_fails_with_file_and_line_and_writes_nothing(case: Hostile, tmp_path: Path) -> None:
-    repo = copy_sources(tmp_path / "repo", BUILD_FILES)
+    repo = copy_files(tmp_path / "repo", BUILD_FILES)
     (repo / "node_modules").symlink_to(ROOT / "node_modules")
     line = plant(repo, case)
     site = tmp_path / "site"

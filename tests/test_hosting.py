@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, published, serve
+from conftest import ROOT, published, serve, with_host_values
 from mkdocs.config import load_config
 
 from decision_tree.sitegen import hosting, pages_hosting
@@ -59,17 +59,8 @@ def nginx_blocks(page: str) -> list[str]:
 def test_the_page_shows_the_file_nginx_runs_with_only_the_host_values_changed(nginx: LocalNginx) -> None:
     legacy, current = nginx_blocks(the_page())
     shown = current if nginx.version >= hosting.HTTP2_ON else legacy
-    host_values = {
-        "listen 443 ": f"listen 127.0.0.1:{nginx.port} ",
-        f"server_name {hosting.SERVER_NAME};": "server_name 127.0.0.1;",
-        f"root {hosting.SITE_ROOT};": f"root {nginx.site};",
-        hosting.CERTIFICATE_KEY: str(nginx.certificate.key),
-        hosting.CERTIFICATE: str(nginx.certificate.cert),
-    }
     twice = {"listen 443 ", hosting.CERTIFICATE_KEY, hosting.CERTIFICATE}  # the site's server and the default server
-    for old, new in host_values.items():
-        assert shown.count(old) == (2 if old in twice else 1), old
-        shown = shown.replace(old, new)
+    shown = with_host_values(shown, nginx, hosting.SERVER_NAME, hosting.SITE_ROOT, hosting.CERTIFICATE_KEY, hosting.CERTIFICATE, twice)
     assert nginx.site_conf.read_text() == shown
 
 

@@ -5,14 +5,13 @@ its `# expect: <path>:<line>: <message>` header lines say what `validate` must
 report, and `# target:` where a macro case goes. A case runs on a copy of the
 repository's sources (the real macros and the guideline text, decision_tree/diretriz.txt)
 in which decision_tree/guidelines.yml is the small valid base--guidelines.yml (or the
-broken guidelines--<case>.yml itself).
+broken guidelines of a case: the base patched by its guidelines--<case>.diff).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from engine_helpers import GUIDELINE_TEXT, GUIDELINES, SMALL, source_root
+from fixtures.invalid.cases import case_text
 from jsonschema import Draft202012Validator
 
 from decision_tree.sources.loader import SourceError, read_sources
@@ -41,6 +41,11 @@ class Case:
     def name(self) -> str:
         return self.file.stem
 
+    @property
+    def text(self) -> str:
+        """The broken source: a macro case's file as it is, a guidelines case's patch applied to the base."""
+        return case_text(self.file) if self.file.suffix == ".diff" else self.file.read_text(encoding="utf-8")
+
 
 def parse_case(file: Path) -> Case:
     expects, target = [], GUIDELINES
@@ -52,14 +57,14 @@ def parse_case(file: Path) -> Case:
     return Case(file, target, tuple(expects))
 
 
-CASES = [parse_case(f) for f in sorted(FIXTURES.glob("*--*.yml")) if f != BASE]
+CASES = [parse_case(f) for f in sorted([*FIXTURES.glob("macro--*.yml"), *FIXTURES.glob("guidelines--*.diff")])]
 
 
 def make_root(tmp: Path, *cases: Case) -> Path:
     """A copy of the repository's sources, on the base guidelines, with `cases` dropped in."""
     source_root(tmp)
     for case in cases:
-        shutil.copyfile(case.file, tmp / case.target)
+        (tmp / case.target).write_text(case.text, encoding="utf-8")
     return tmp
 
 
@@ -81,7 +86,7 @@ def test_the_corpus_covers_at_least_88_cases() -> None:
     for case in CASES:
         assert case.expects, f"{case.file.name} has no '# expect:' line"
         prefix = case.name.split("--")[0]
-        assert prefix in ("guidelines", "macro"), f"{case.file.name}: name it guidelines--<case>.yml or macro--<case>.yml"
+        assert prefix in ("guidelines", "macro"), f"{case.file.name}: name it guidelines--<case>.diff or macro--<case>.yml"
         assert (case.target == GUIDELINES) == (prefix == "guidelines"), f"{case.file.name}: wrong or missing '# target:'"
 
 
@@ -175,3 +180,13 @@ def test_cli_validate_fails_with_file_and_line(name: str, tmp_path: Path) -> Non
     assert result.stdout == ""
     for path, line, text in case.expects:
         assert f"{path}:{line}: " in result.stderr and text in result.stderr
+
+
+def test_a_case_patch_that_no_longer_fits_the_base_says_where(tmp_path: Path) -> None:
+    from fixtures.invalid.cases import PatchError
+
+    stale = tmp_path / "guidelines--stale.diff"
+    stale.write_text("# expect: x\n--- base--guidelines.yml\n+++ guidelines--stale.yml\n@@ -3,2 +3,2 @@\n-title: Outro título\n"
+                     "+title: Novo\n", encoding="utf-8")
+    with pytest.raises(PatchError, match=r"^guidelines--stale\.diff:5: this line is not line 3 of base--guidelines\.yml"):
+        case_text(stale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,12 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, serve
+from zendesk_fake import EMAIL, ROOT, TOKEN, errors, load_macros, official, run_sync, source_copy
 
 from decision_tree import zendesk
 from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.sources.markup import render_markdown
 from decision_tree.zendesk import ZendeskError, export_macros, macro_to_zendesk, sync
+from decision_tree.zendesk.instance import Instance
+from decision_tree.zendesk.yaml_edit import replace_entries
 
 # The six macro titles exactly as the guideline (seed) names them.
 SEED_TITLES = {
@@ -27,19 +30,6 @@ SEED_TITLES = {
     "CONSULTORIA :: Ticket pendente para o cliente",
     "CONSULTORIA :: Finalização do atendimento",
 }
-
-
-@pytest.fixture
-def server():
-    with serve() as state:
-        yield state
-
-
-@pytest.fixture
-def other():
-    """A second server, standing for another host."""
-    with serve() as state:
-        yield state
 
 
 # --------------------------------------------------------------------- export
@@ -309,7 +299,7 @@ def test_sync_refuses_duplicate_shared_titles_on_the_instance(server):
 
 def test_sync_refuses_a_url_as_subdomain():
     with pytest.raises(ZendeskError, match="--subdomain empresa"):
-        sync(load_macros(), "empresa.zendesk.com", dry_run=True, email=EMAIL, token=TOKEN, out=lambda s: None)
+        sync(load_macros(), Instance("empresa.zendesk.com", EMAIL, TOKEN), dry_run=True, out=lambda s: None)
 
 
 # ------------------------------------------------------------------------ CLI
@@ -399,3 +389,45 @@ def test_export_zendesk_command(tmp_path):
     for path in tmp_path.glob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         assert errors(data, "macrosResponse" if path.name == "macros.json" else None) == []
+
+
+def copy_texts(root: Path) -> dict[str, str]:
+    """What each macro page's copy button pastes (the text of its data-copy-plain), for the sources under `root`."""
+    from html import unescape
+
+    from decision_tree.sitegen.pages import generate_pages
+    from decision_tree.sources.bundle import load_bundle
+
+    pages = generate_pages(load_bundle(root), last_changed={})
+    found = {}
+    for path, page in pages.items():
+        if m := re.search(r"<div hidden data-copy-plain>(.*?)</div>", page, re.S):
+            found[Path(path).stem] = unescape(m[1])
+    return found
+
+
+def test_what_sync_shows_of_a_text_is_what_the_copy_button_gives_for_every_macro(server, tmp_path):
+    # One HTML-to-text converter (sources/macro_text.py): sync's "texto lido" of every macro is its copy text, for a
+    # Markdown body, an official HTML one (numbered and bulleted lists, markup) and a plain-text one.
+    root = source_copy(tmp_path)
+    official_html = "<p>Olá, <b>cliente</b>:</p><ol><li>um</li><li>dois <em>passos</em></li></ol><ul><li>item</li></ul><p>Fim</p>"
+    for name, body in [("modulo-termo-ams", {"format": "html", "text": official_html}),
+                       ("telefonica-termo", {"format": "text", "text": "linha um\nlinha   dois\n\nOutro parágrafo.\n"})]:
+        path = root / "macros" / f"{name}.yml"
+        path.write_text(replace_entries(path.read_text(encoding="utf-8"), "body", body), encoding="utf-8")
+    macros = official(load_macros(root))
+    assert {m["body"]["format"] for m in macros} == {"markdown", "html", "text"}
+    for macro in macros:
+        remote = macro_to_zendesk(macro)
+        remote["actions"][0]["value"] = "<p>texto antigo</p>"
+        server.add(remote)
+    _, out = run_sync(server, dry_run=True, macros=macros)
+    shown = {}
+    for block in out.split("+++ macros/")[1:]:
+        name, _, rest = block.partition(".yml (texto lido)\n")
+        shown[name] = "\n".join(line[len("      +"):] for line in rest.splitlines() if line.startswith("      +")) + "\n"
+    copied = copy_texts(root)
+    assert sorted(shown) == sorted(copied) == sorted(m["id"] for m in macros)
+    for name, text in copied.items():
+        assert shown[name] == text, name
+    assert "\n1. um\n2. dois passos\n\n- item\n" in copied["modulo-termo-ams"]  # the numbered list keeps its numbers

@@ -32,6 +32,7 @@ from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import ZENDESK_SIDEBAR
 from decision_tree.sitegen.local_nginx import Certificate, LocalNginx
 from decision_tree.zendesk import import_zendesk
+from decision_tree.zendesk.instance import Instance
 
 pytestmark = pytest.mark.browser
 READY = 60_000
@@ -106,7 +107,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
                         {"field": "comment_mode_is_public", "value": True}, {"field": "current_tags", "value": "consultoria"},
                         {"field": "status", "value": "open"}],
         }) for m in load_macros(root)}
-        import_zendesk(load_macros(root), root, "teste", dry_run=False, base_url=zendesk.base_url, email=EMAIL, token=TOKEN,
+        import_zendesk(load_macros(root), root, Instance("teste", EMAIL, TOKEN, zendesk.base_url), dry_run=False,
                        out=lambda line: None, today="2026-12-01")
     out = tmp_path_factory.mktemp("imported-site") / "site"
     result = build_site(root, out)

@@ -11,27 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from zendesk_fake import ROOT, FakeZendesk, Fault, load_macros, official, run_sync, serve
+from zendesk_fake import ROOT, FakeZendesk, Fault, load_macros, official, run_sync
 
 from decision_tree import zendesk
 from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.zendesk import ZendeskError, base_url_for, macro_to_zendesk
 from decision_tree.zendesk import client as zclient
+from decision_tree.zendesk.instance import Instance
 
 WRITES = ("POST", "PUT")
-
-
-@pytest.fixture
-def server():
-    with serve() as state:
-        yield state
-
-
-@pytest.fixture
-def other():
-    """A second server, standing for another host."""
-    with serve() as state:
-        yield state
 
 
 # ------------------------------------------------------------- 1. redirects
@@ -215,8 +203,8 @@ def test_a_create_without_a_valid_macro_is_not_reported_as_created(server, reply
     server.faults.append(Fault("json", status=201, body=reply, methods=("POST",)))
     lines: list[str] = []
     with pytest.raises(ZendeskError) as info:
-        zendesk.sync(official(load_macros()), "teste", dry_run=False, base_url=server.base_url,
-                     email="agente@example.com", token="token-de-teste", out=lines.append)
+        zendesk.sync(official(load_macros()), Instance("teste", "agente@example.com", "token-de-teste", server.base_url),
+                     dry_run=False, out=lines.append)
     assert "resposta inesperada do Zendesk" in str(info.value) and "desconhecido" in str(info.value)
     assert not any("criada #" in line for line in lines)
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 import yaml
-from zendesk_fake import EMAIL, ROOT, TOKEN, FakeZendesk, load_macros, run_sync, serve, source_copy
+from zendesk_fake import EMAIL, ROOT, TOKEN, FakeZendesk, load_macros, run_sync, source_copy
 
 from decision_tree import zendesk
 from decision_tree.cli import zendesk as zendesk_cli
 from decision_tree.sources.loader import clean_text, forbidden_character
 from decision_tree.zendesk import ZendeskError, import_zendesk
 from decision_tree.zendesk.importer import repository_problems
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.yaml_edit import parse
 
 TODAY = "2026-11-29"
@@ -32,12 +33,6 @@ def official_html(title: str) -> str:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     return source_copy(tmp_path)
-
-
-@pytest.fixture
-def server():
-    with serve() as state:
-        yield state
 
 
 def seed_official(server: FakeZendesk) -> dict[str, int]:
@@ -59,8 +54,8 @@ def seed_official(server: FakeZendesk) -> dict[str, int]:
 def run_import(server: FakeZendesk, root: Path, *, dry_run: bool, check=None) -> tuple[Any, str]:
     lines: list[str] = []
     check = check or (lambda changed: repository_problems(root, changed))
-    plan = import_zendesk(load_macros(root), root, "teste", dry_run=dry_run, base_url=server.base_url,
-                          email=EMAIL, token=TOKEN, out=lines.append, check=check, today=TODAY)
+    plan = import_zendesk(load_macros(root), root, Instance("teste", EMAIL, TOKEN, server.base_url), dry_run=dry_run,
+                          out=lines.append, check=check, today=TODAY)
     return plan, "\n".join(lines)
 
 
@@ -252,3 +247,17 @@ def test_repository_problems_uses_the_repository_validation():
     problems = zendesk.repository_problems(ROOT, broken)
     assert problems and problems[0].startswith("macros/modulo-termo-ams.yml:")
     assert (ROOT / "macros" / "modulo-termo-ams.yml").read_text(encoding="utf-8") != "id: [\n"
+
+
+def test_an_alias_bomb_in_a_macro_stops_the_import_with_the_loaders_limit(server, root):
+    # The editor reads a file with the repository's loader, never with a reader that would expand the bomb.
+    seed_official(server)
+    macros = load_macros(root)  # read before the file changes under the import (the repository's own check would refuse it)
+    path = root / "macros" / "telefonica-termo.yml"
+    rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(["bomb:", *(f"  {row}" for row in rows)]) + "\n", encoding="utf-8")
+    files = texts(root / "macros")
+    with pytest.raises(ZendeskError, match=r"macros/telefonica-termo.yml:\d+: alias '\*a\d' makes the aliases of this file expand"):
+        import_zendesk(macros, root, Instance("teste", EMAIL, TOKEN, server.base_url), dry_run=False, out=lambda line: None,
+                       check=lambda changed: [], today=TODAY)
+    assert texts(root / "macros") == files

@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 
 from decision_tree.sources.bundle import load_bundle
 from decision_tree.zendesk import sync
+from decision_tree.zendesk.instance import Instance
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schemas" / "zendesk-macro.schema.json").read_text(encoding="utf-8"))
@@ -306,14 +307,6 @@ def official(macros: list[dict[str, Any]], first_id: int = 360000000) -> list[di
 def run_sync(state: FakeZendesk, *, dry_run: bool, token: str = TOKEN, macros=None, include_proposals: bool = False):
     """sync() against the fake; by default the fixtures marked official, so everything that differs is sent."""
     lines: list[str] = []
-    plan = sync(
-        macros if macros is not None else official(load_macros()),
-        "teste",
-        dry_run=dry_run,
-        base_url=state.base_url,
-        email=EMAIL,
-        token=token,
-        out=lines.append,
-        include_proposals=include_proposals,
-    )
+    plan = sync(macros if macros is not None else official(load_macros()), Instance("teste", EMAIL, token, state.base_url),
+                dry_run=dry_run, out=lines.append, include_proposals=include_proposals)
     return plan, "\n".join(lines)

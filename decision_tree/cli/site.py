@@ -11,7 +11,7 @@ from decision_tree.cli.common import CliError
 
 
 def cmd_build_docs(args: argparse.Namespace) -> int:
-    from decision_tree.sitegen.build_docs import AUDIENCES, BuildError, build_docs, watch
+    from decision_tree.sitegen.build_docs import AUDIENCES, BuildError, build_docs
     from decision_tree.sitegen.mermaid import MermaidError
     from decision_tree.sitegen.webapp import WebappError
     from decision_tree.sitegen.zendesk_sidebar import SidebarError
@@ -37,6 +37,8 @@ def cmd_build_docs(args: argparse.Namespace) -> int:
                 once()
             except CliError as exc:  # keep watching: the next save may fix it
                 print(f"erro: {exc}", file=sys.stderr, flush=True)
+
+        from decision_tree.sitegen.watch import watch
 
         watch(args.root, again)
     return 0

@@ -13,6 +13,7 @@ from decision_tree.zendesk.client import ENV_EMAIL, ENV_TOKEN, base_url_for
 from decision_tree.zendesk.errors import ZendeskError
 from decision_tree.zendesk.export import ALL_FILE, DEFAULT_OUT, export_macros
 from decision_tree.zendesk.importer import import_zendesk, repository_problems
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.sync import sync
 
 Loader = Callable[[Path], list[dict[str, Any]]]  # the repository root → the bundle's macros
@@ -38,9 +39,11 @@ def _credentials(verb: str) -> tuple[str, str]:
     token = os.environ.get(ENV_TOKEN, "").strip()
     missing = [n for n, v in ((ENV_EMAIL, email_addr), (ENV_TOKEN, token)) if not v]
     if missing:
+        from babel.lists import format_list
+
         which = "as variáveis" if len(missing) > 1 else "a variável"
         raise ZendeskError(
-            f"defina {which} de ambiente {' e '.join(missing)} antes de {verb} "
+            f"defina {which} de ambiente {format_list(missing, locale='pt_BR')} antes de {verb} "
             "(as credenciais nunca vão em argumentos nem em arquivos do repositório)."
         )
     return email_addr, token
@@ -60,25 +63,24 @@ def _cmd_export(args: argparse.Namespace, load_macros: Loader) -> int:
 
 
 def _with_instance(args: argparse.Namespace, load_macros: Loader, verb: str, run: Callable[..., None]) -> int:
-    """Run `run(macros, **connection)` against the instance named in `args`; a ZendeskError is exit 1."""
+    """Run `run(macros, instance)` against the instance named in `args`; a ZendeskError is exit 1."""
     try:
         base_url = base_url_for(args.subdomain)
         email_addr, token = _credentials(verb)
-        run(_load(load_macros, args.root), base_url=base_url, email=email_addr, token=token)
+        run(_load(load_macros, args.root), Instance(args.subdomain, email_addr, token, base_url))
     except ZendeskError as exc:
         return _fail(exc)
     return 0
 
 
 def _cmd_sync(args: argparse.Namespace, load_macros: Loader) -> int:
-    return _with_instance(args, load_macros, "sincronizar", lambda macros, **conn: sync(
-        macros, args.subdomain, dry_run=args.dry_run, include_proposals=args.include_proposals, **conn))
+    return _with_instance(args, load_macros, "sincronizar", lambda macros, instance: sync(
+        macros, instance, dry_run=args.dry_run, include_proposals=args.include_proposals))
 
 
 def _cmd_import(args: argparse.Namespace, load_macros: Loader) -> int:
-    return _with_instance(args, load_macros, "importar", lambda macros, **conn: import_zendesk(
-        macros, args.root, args.subdomain, dry_run=args.dry_run, check=lambda changed: repository_problems(args.root, changed),
-        **conn))
+    return _with_instance(args, load_macros, "importar", lambda macros, instance: import_zendesk(
+        macros, args.root, instance, dry_run=args.dry_run, check=lambda changed: repository_problems(args.root, changed)))
 
 
 def _instance_args(parser: argparse.ArgumentParser, dry_run_help: str) -> None:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from babel.lists import format_list
 
 from decision_tree.core.model import Guidelines
 from decision_tree.core.urls import MERMAID
@@ -46,7 +47,7 @@ CLIENT_HAND_WRITTEN = ("assets/app/app.css", "assets/app/calculator.js", "assets
                        "stylesheets/extra.css")
 AUDIENCES = {None: OUT, CLIENTS: CLIENT_OUT}
 HAND_WRITTEN = Path("docs")
-WATCHED = ("docs", "decision_tree", "macros", "schemas", "mkdocs.yml")
+WATCHED = ("docs", "decision_tree", "macros", "schemas", "mkdocs.yml")  # what the build reads (--watch: sitegen/watch.py)
 Content = bytes | str | Path
 
 
@@ -224,7 +225,7 @@ def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -
         ours = present  # the default site-src/ written by a build-docs that kept no manifest yet: all its own
     foreign = sorted(present - (ours or set()) - set(files))  # a file of the name the build writes is taken over
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" e mais {len(foreign) - 3}" if len(foreign) > 3 else "")
+        shown = format_list([*foreign[:3], *([f"mais {len(foreign) - 3}"] if len(foreign) > 3 else [])], locale="pt_BR")
         origin = ("não tem a lista de arquivos do build-docs" if ours is None else "tem arquivos que o build-docs não gravou")
         raise BuildError(f"--out {out}: a pasta {origin} ({shown}); nada foi apagado nem gravado. O build-docs só grava "
                          "numa pasta vazia ou feita por ele: escolha outra pasta ou, se esta é uma saída antiga do "
@@ -287,20 +288,3 @@ def build_docs(root: Path, out: Path | None = None, audience: str | None = None,
     check_out(root, out)
     files = client_site_files(root) if audience == CLIENTS else site_files(root, zendesk_subdomain)  # raises before writing
     return write(out, files, adopt_legacy=out.resolve() == default.resolve())
-
-
-def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
-    paths = [root / w for w in WATCHED]
-    found = [p for base in paths for p in ([base] if base.is_file() else base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return tuple(sorted((p.as_posix(), p.stat().st_mtime) for p in found))
-
-
-def watch(root: Path, rebuild: Callable[[], None], interval: float = 1.0) -> None:
-    """Call `rebuild` whenever a source changes (polling: no dependency, works on any file system)."""
-    seen = _stamp(root)
-    while True:
-        time.sleep(interval)
-        now = _stamp(root)
-        if now != seen:
-            seen = now
-            rebuild()

@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from decision_tree.core import urls
 from decision_tree.core.api import view
 from decision_tree.core.engine import Engine, State
@@ -20,13 +22,13 @@ from decision_tree.sitegen.render import render
 
 
 def _typed(value: Decimal) -> str:
-    """A number as a person types it in the form: decimal comma, no grouping."""
-    return format(value.normalize(), "f").replace(".", ",")
+    """A number as a person types it in the form: decimal comma, no grouping, every digit it has."""
+    return format_decimal(value, format="0.#", locale="pt_BR", decimal_quantization=False)
 
 
 def _typed_money(value: Decimal) -> str:
     """Money as a person types it: at least the centavos (3,00), more digits only if set."""
-    return _typed(value) if value.as_tuple().exponent < -2 else format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
+    return format_decimal(value, format="0.00", locale="pt_BR", decimal_quantization=False)
 
 
 def wizard_page(g: Guidelines) -> str:

@@ -19,7 +19,7 @@ from decision_tree.core.model import Guidelines
 from decision_tree.core.texts import Source, is_local
 from decision_tree.sitegen.pages_apps import calculator_context
 from decision_tree.sitegen.pages_modes import _billing, _related
-from decision_tree.sitegen.render import label_macros, render, served_under, site_link
+from decision_tree.sitegen.render import label_macros, money, percent, render, served_under, site_link
 
 HOME = "index.md"
 CALCULATOR = "calculadora.md"
@@ -60,10 +60,10 @@ def references(bundle: dict[str, Any], g: Guidelines) -> list[dict[str, Any]]:
     b = bundle["billing"]
     found = [
         {"anchor": b["rate_per_minute"]["source"]["anchor"], "what": "Valor por minuto",
-         "text": f"R$ {b['rate_per_minute']['value'].replace('.', ',')} por minuto, só para estimativas.",
+         "text": f"{money(b['rate_per_minute']['value'], exact=True)} por minuto, só para estimativas.",
          "source": b["rate_per_minute"]["source"]},
         {"anchor": b["taxes"]["source"]["anchor"], "what": "Impostos e alíquotas",
-         "text": ", ".join(f"{t['name']} {_percent(t['rate'])}" for t in b["taxes"]["items"]) + ".", "source": b["taxes"]["source"]},
+         "text": ", ".join(f"{t['name']} {percent(t['rate'])}" for t in b["taxes"]["items"]) + ".", "source": b["taxes"]["source"]},
         {"anchor": b["partial_minutes"]["source"]["anchor"], "what": "Frações de minuto", "text": b["partial_minutes"]["clause"],
          "source": b["partial_minutes"]["source"]},
         {"anchor": b["money_rounding"]["source"]["anchor"], "what": "Arredondamento", "text": b["money_rounding"]["text"],
@@ -92,11 +92,6 @@ def _settings(mode_billing: dict[str, Any]) -> list[dict[str, Any]]:
             found += [setting, *_settings(setting)]
     return found
 
-
-def _percent(rate: str) -> str:
-    from decimal import Decimal
-
-    return format((Decimal(rate) * 100).normalize(), "f").replace(".", ",") + "%"
 
 
 def mode_page(bundle: dict[str, Any], g: Guidelines, mode: dict[str, Any], updated: str) -> str:

@@ -84,7 +84,7 @@ def checks(bundle: dict[str, Any]) -> list[dict[str, str]]:
     return [*first, *quotes, {"op": "quote", "minutes": "1.5"}, {"op": "nao-existe"}]
 
 
-log = logging.getLogger("mkdocs.plugins.decision_tree.snapshot")
+log = logging.getLogger(__name__)  # build-docs is a command, not a MkDocs plugin
 
 
 class SnapshotError(RuntimeError):

@@ -36,13 +36,11 @@ def check_file(root: Path, path: Path) -> Path:
         except (OSError, RuntimeError):
             raise UnsafeFile(f"{shown}:1: is a symbolic link to {os.readlink(path)!r}, which does not exist (or loops); "
                              "remove the link or point it at a file of the repository") from None
-        real_root = root.resolve()
-        if not target.is_relative_to(real_root):
-            raise UnsafeFile(f"{shown}:1: is a symbolic link that leaves the repository ({os.readlink(path)!r}); the build "
-                             "reads only files of the repository: copy the file in or remove the link")
-        if any(part.startswith(".") for part in target.relative_to(real_root).parts):
-            raise UnsafeFile(f"{shown}:1: is a symbolic link into a hidden folder or file of the repository "
-                             f"({os.readlink(path)!r}); the build does not publish those: remove the link")
+        _check_target(root, path, target,
+                      outside="is a symbolic link that leaves the repository ({link}); the build reads only files of the "
+                              "repository: copy the file in or remove the link",
+                      hidden="is a symbolic link into a hidden folder or file of the repository ({link}); the build does not "
+                             "publish those: remove the link")
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -96,12 +94,16 @@ def tree_files(root: Path, folder: Path) -> list[Path]:
 
 
 def check_dir_link(root: Path, path: Path) -> None:
-    shown = _shown(root, path)
-    target = path.resolve()
+    _check_target(root, path, path.resolve(),
+                  outside="is a symbolic link to a folder outside the repository ({link}); copy the files in or remove the link",
+                  hidden="is a symbolic link into a hidden folder of the repository ({link}); remove the link")
+
+
+def _check_target(root: Path, path: Path, target: Path, *, outside: str, hidden: str) -> None:
+    """UnsafeFile (`outside` or `hidden`, `{link}` the link's own text) when the link `path`, resolved to `target`,
+    leaves the repository or enters a hidden folder or file of it."""
     real_root = root.resolve()
-    if not target.is_relative_to(real_root):
-        raise UnsafeFile(f"{shown}:1: is a symbolic link to a folder outside the repository ({os.readlink(path)!r}); "
-                         "copy the files in or remove the link")
-    if any(part.startswith(".") for part in target.relative_to(real_root).parts):
-        raise UnsafeFile(f"{shown}:1: is a symbolic link into a hidden folder of the repository ({os.readlink(path)!r}); "
-                         "remove the link")
+    why = outside if not target.is_relative_to(real_root) else (
+        hidden if any(part.startswith(".") for part in target.relative_to(real_root).parts) else None)
+    if why:
+        raise UnsafeFile(f"{_shown(root, path)}:1: " + why.format(link=repr(os.readlink(path))))

@@ -209,6 +209,11 @@ def load_yaml(path: Path, display: str, root: Path | None = None) -> Any:
         raise SourceError([str(exc)]) from None
     except UnicodeDecodeError as exc:
         raise SourceError([f"{display}:1: the file is not UTF-8 ({exc.reason}); save it as UTF-8"]) from None
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> Any:
+    """Parse the text of a YAML source with the limits above; a problem becomes SourceError `display:line: ...`."""
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.reader.ReaderError as exc:

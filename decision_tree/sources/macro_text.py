@@ -84,3 +84,8 @@ def body_plain(body_html_text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip() + "\n"
+
+
+def body_text(body: dict[str, Any]) -> str:
+    """The clean text of a body (`format` and `text`): what the copy button pastes, and what sync-zendesk diffs."""
+    return body_plain(body_html(body))

@@ -17,9 +17,8 @@ from markdown import inlinepatterns
 
 EXTENSIONS = ["sane_lists", "smarty"]
 EXTENSION_CONFIGS = {"smarty": {"smart_quotes": False, "smart_dashes": False}}
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-# Markdown image syntax (`![` not escaped by a backslash) or a raw <img>/<image> tag (HTML parsers
-# read <image> as <img>): what the validator rejects in any text of the sources.
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)  # what the validator rejects in a source: validate_text.py
+
 
 def _strip_raw_html(md: markdown.Markdown) -> None:
     # Raw HTML blocks and inline HTML are not processed: they stay text and

@@ -286,11 +286,3 @@ class Client:
         if macro["id"] != macro_id:
             raise bad(where, f"a resposta é da macro #{macro['id']}, não da #{macro_id}")
         return macro
-
-
-def connect(subdomain: str, base_url: str | None, email: str, token: str, out: Out) -> Client:
-    """A client for the instance (`base_url` overrides the subdomain's, for tests); credentials required."""
-    default_url = base_url_for(subdomain)  # a bad subdomain fails even when base_url is given
-    if not email or not token:
-        raise ZendeskError(f"faltam as credenciais: defina as variáveis de ambiente {ENV_EMAIL} e {ENV_TOKEN}.")
-    return Client((base_url or default_url).rstrip("/"), email, token, out)

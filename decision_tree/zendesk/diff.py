@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
-from html.parser import HTMLParser
 from typing import Any
 
 from decision_tree.zendesk.errors import printable, shown
@@ -15,52 +13,14 @@ SETTINGS = {  # action field → how the plan names it (the YAML key)
     "current_tags": "tags",
     "status": "status",
 }
-_BLOCKS = {"p", "div", "ul", "ol", "table", "tr", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-class _Text(HTMLParser):
-    """HTML → text as read: paragraphs and list items on their own lines, tags dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in _BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
 def comment_text(actions: dict[str, list[str]]) -> tuple[str, str]:
-    """(readable, raw) text of the comment in normalized actions; empty when there is none."""
+    """(readable, raw) text of the comment in normalized actions; empty when there is none. The readable text is
+    the one the site's copy button gives for the same body (`macro_text.body_text`: one converter for both)."""
+    from decision_tree.sources.macro_text import body_text  # Markdown and nh3: only when there is a text to read
+
     raw = "\n".join(v for name in COMMENT_FIELDS for v in actions.get(name, []))
-    readable = "\n".join(
-        html_to_text(v) if name == "comment_value_html" else v.strip() for name in COMMENT_FIELDS for v in actions.get(name, [])
-    )
+    readable = "\n".join(body_text({"format": "html" if name == "comment_value_html" else "text", "text": v})
+                          for name in COMMENT_FIELDS for v in actions.get(name, []))
     return readable, raw
 
 

@@ -23,13 +23,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from decision_tree.sources.loader import MAX_STRING_CHARS, clean_text
-from decision_tree.zendesk.client import Out, connect
+from decision_tree.zendesk.client import Out
 from decision_tree.zendesk.diff import unified
 from decision_tree.zendesk.errors import ZendeskError, shown
 from decision_tree.zendesk.export import MACRO_STATUSES, TAG_RE
+from decision_tree.zendesk.instance import Instance
 from decision_tree.zendesk.sync import duplicate_message, heading, shared_by_title
-from decision_tree.zendesk.yaml_edit import EditError, Flow, parse, replace_entries
+from decision_tree.zendesk.yaml_edit import EditError, Flow, SourceError, parse, replace_entries
 
 SUPPORTED = {"comment_value_html", "comment_value", "comment_mode_is_public", "current_tags", "status"}
 PUBLIC = {"true": True, "false": False, True: True, False: False}
@@ -79,7 +82,8 @@ def official_values(remote: dict[str, Any], imported: str) -> tuple[dict[str, An
     if not isinstance(text, str) or not text.strip():
         raise Unsupported(f"o texto do comentário não é um texto não vazio ({shown(text)})")
     if len(text) > MAX_STRING_CHARS:
-        raise Unsupported(f"tem um texto de {len(text):,} caracteres, mais que os {MAX_STRING_CHARS:,} que uma fonte aceita")
+        raise Unsupported(f"tem um texto de {format_decimal(len(text), locale='pt_BR')} caracteres, mais que os "
+                          f"{format_decimal(MAX_STRING_CHARS, locale='pt_BR')} que uma fonte aceita")
     text = clean_text(text)  # control characters and invisible direction marks: never written to macros/
     for name in ("comment_mode_is_public", "current_tags", "status"):
         if name not in actions:
@@ -138,7 +142,10 @@ def _plan_one(item: ImportItem, remote: dict[str, Any], imported: str) -> None:
         text = item.path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ZendeskError(f"{display}: não foi possível ler o arquivo ({exc})") from None
-    old = parse(text)
+    try:
+        old = parse(text, display)
+    except SourceError as exc:
+        raise ZendeskError(f"{exc}; a importação não alterou nenhum arquivo") from None
     if not isinstance(old, dict) or old.get("id") != item.macro_id or not isinstance(old.get("body"), dict):
         raise ZendeskError(f"{display}: o arquivo não está no formato esperado (id '{item.macro_id}', 'body' com format, source e text)")
     zendesk, body = official_values(remote, imported)
@@ -150,7 +157,11 @@ def _plan_one(item: ImportItem, remote: dict[str, Any], imported: str) -> None:
     except EditError as exc:
         raise ZendeskError(f"{display}: {exc}; a importação não alterou nenhum arquivo") from None
     expected = dict(old, zendesk={**old["zendesk"], **zendesk}, body={**old["body"], **body})
-    if parse(new_text) != expected:
+    try:
+        same = parse(new_text, display) == expected
+    except SourceError:
+        same = False
+    if not same:
         raise ZendeskError(f"{display}: a edição do YAML não leria de volta o texto importado; nenhum arquivo foi alterado")
     item.status, item.new_text, item.details = "import", new_text, _details(old, zendesk, body, display)
 
@@ -219,21 +230,10 @@ def write_import(plan: ImportPlan, check: Check | None) -> list[Path]:
     return [path for _, path in temps]
 
 
-def import_zendesk(
-    macros: list[dict[str, Any]],
-    root: Path,
-    subdomain: str,
-    *,
-    dry_run: bool,
-    base_url: str | None = None,
-    email: str,
-    token: str,
-    out: Out = print,
-    check: Check | None = None,
-    today: str | None = None,
-) -> ImportPlan:
+def import_zendesk(macros: list[dict[str, Any]], root: Path, instance: Instance, *, dry_run: bool, out: Out = print,
+                   check: Check | None = None, today: str | None = None) -> ImportPlan:
     """List the instance's macros, print what the import changes, then (unless dry_run) write it."""
-    client = connect(subdomain, base_url, email, token, out)
+    client = instance.connect(out)
     plan = plan_import(macros, root, client.list_macros(), client.base_url, today or date.today().isoformat())
     print_import(plan, out)
     if dry_run:

@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from decision_tree.zendesk.client import Client, Out, connect
+from decision_tree.zendesk.client import Client, Out
 from decision_tree.zendesk.diff import body_diff, settings_changes
 from decision_tree.zendesk.errors import ZendeskError
 from decision_tree.zendesk.export import convert_all
+from decision_tree.zendesk.instance import Instance
 
 TAG_FIELDS = ("set_tags", "current_tags", "remove_tags")
 
@@ -194,19 +195,9 @@ def apply_plan(plan: Plan, client: Client, out: Out) -> None:
     plan.applied = True
 
 
-def sync(
-    macros: list[dict[str, Any]],
-    subdomain: str,
-    *,
-    dry_run: bool,
-    base_url: str | None = None,
-    email: str,
-    token: str,
-    out: Out = print,
-    include_proposals: bool = False,
-) -> Plan:
+def sync(macros: list[dict[str, Any]], instance: Instance, *, dry_run: bool, out: Out = print, include_proposals: bool = False) -> Plan:
     """List, compare, print the plan, then (unless dry_run) create/update what differs."""
-    client = connect(subdomain, base_url, email, token, out)
+    client = instance.connect(out)
     convert_all(macros)  # bad input fails before any request
     plan = plan_sync(macros, client.list_macros(), client.base_url, include_proposals=include_proposals)
     print_plan(plan, out)

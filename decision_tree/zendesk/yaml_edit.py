@@ -1,16 +1,23 @@
-"""Precise edits of a YAML file's text: replace entries of a top-level block mapping, keep the rest.
+"""Precise edits of a YAML file's text with ruamel.yaml: replace entries of a top-level block mapping, keep the rest.
 
-Only the replaced values change: other keys, their order, comments (between
-entries too, and after a value on its line) and blank lines stay as they were.
-The caller checks the result by parsing it (`parse`), so a text PyYAML would
-read differently never gets written.
+ruamel.yaml's round trip keeps the other keys, their order, quotes, folded and
+literal blocks, comments (between entries too, and after a value on its line)
+and blank lines as they were. The caller checks the result by parsing it with
+the repository's loader (`parse`: dates kept as text, the alias, depth and size
+limits of `sources.loader`), so a text the loader would read differently never
+gets written.
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML, YAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from decision_tree.sources.loader import SourceError, load_text
 
 
 class EditError(Exception):
@@ -21,73 +28,88 @@ class Flow(dict):  # type: ignore[type-arg]
     """A mapping written on one line: `{id: 1, imported: '2026-11-29'}`."""
 
 
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # the same dict in two places is written twice, never as &anchor / *alias
+def parse(text: str, display: str = "<yaml>") -> Any:
+    """The file's data as the repository's loader reads it (dates as text, alias bombs refused): SourceError."""
+    return load_text(text, display)
 
 
-def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    # A literal block for multi-line text, unless it ends in blank lines (`|+` would swallow the blank
-    # lines after it); PyYAML itself falls back to a quoted scalar when a block can't hold the text.
-    style = "|" if "\n" in data and not data.endswith("\n\n") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 10**9  # never re-wrap a line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.ignore_aliases = lambda data: True  # the same dict in two places is written twice, never as &anchor
+    return yaml
 
 
-_Dumper.add_representer(str, _str)
-_Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
-_Dumper.add_representer(Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+def _node(value: Any) -> Any:
+    """`value` as ruamel.yaml writes it: lists and Flow mappings on one line, multi-line text as a literal block."""
+    if isinstance(value, str):
+        # A literal block unless it ends in blank lines (`|+` would swallow the blank lines after it); the emitter
+        # itself falls back to a quoted scalar when a block can't hold the text (trailing spaces, tabs...).
+        return LiteralScalarString(value) if "\n" in value and not value.endswith("\n\n") else value
+    if isinstance(value, list):
+        seq = CommentedSeq(_node(v) for v in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        mapping = CommentedMap((k, _node(v)) for k, v in value.items())
+        if isinstance(value, Flow):
+            mapping.fa.set_flow_style()
+        return mapping
+    return value
 
 
-def emit(key: str, value: Any, indent: int) -> str:
-    """`key: value` as YAML for a mapping indented by `indent`, without the final newline."""
-    text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
-    lines = text.rstrip("\n").split("\n")
-    return "\n".join([lines[0]] + [" " * indent + line if line else line for line in lines[1:]])
+def _trailing(value: Any) -> Any:
+    """The comment token after a block collection's last entry (comments and blank lines before the next key)."""
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        last = list(value)[-1]
+        return _trailing(value[last]) or (value.ca.items.get(last) or [None] * 4)[2]
+    if isinstance(value, CommentedSeq) and value and not value.fa.flow_style():
+        return _trailing(value[-1]) or (value.ca.items.get(len(value) - 1) or [None])[0]
+    return None
 
 
-def parse(text: str) -> Any:
-    """The file's data, dates kept as text (like the repository's loader)."""
-    return yaml.load(text, Loader=_TextDates)  # noqa: S506 - a SafeLoader subclass
+def _attach(mapping: CommentedMap, name: str, comment: Any) -> None:
+    """Put `comment` after the entry `name`, past the last entry of its value if that is a block mapping."""
+    value = mapping[name]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        _attach(value, list(value)[-1], comment)
+    else:
+        mapping.ca.items[name] = [None, None, comment, None]
 
 
-class _TextDates(yaml.SafeLoader):
-    pass
+def _scalar_width(yaml: YAML, value: Any) -> int:
+    out = io.StringIO()
+    yaml.dump({"k": value}, out)
+    return len(out.getvalue().split("\n", 1)[0]) - len("k: ")
 
 
-_TextDates.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _set(yaml: YAML, mapping: CommentedMap, name: str, value: Any, lines: list[str]) -> None:
+    """mapping[name] = value in place, keeping the comments around the old value (and the gap before one on its line)."""
+    old = mapping[name]
+    comment = (mapping.ca.items.get(name) or [None] * 4)[2]
+    moved = _trailing(old)
+    new = _node(value)
+    mapping[name] = new
+    if moved is not None:
+        _attach(mapping, name, moved)
+    elif comment is not None and comment.value.lstrip(" ").startswith("#") and not isinstance(old, CommentedMap | CommentedSeq):
+        line, column = mapping.lc.value(name)
+        before = lines[line][: comment.column]
+        gap = len(before) - len(before.rstrip())
+        comment.column = column + _scalar_width(yaml, new) + gap
 
 
-def _content_end(text: str, node: yaml.Node) -> int:
-    """Where the value's own text ends: before trailing blank lines and comments."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.style not in ("|", ">"):
-            return node.end_mark.index
-        lines = text[node.start_mark.index : node.end_mark.index].split("\n")
-        while len(lines) > 1 and not lines[-1].strip():
-            lines.pop()
-        return node.start_mark.index + len("\n".join(lines))
-    if node.flow_style or not node.value:
-        return node.end_mark.index
-    last = node.value[-1]
-    return _content_end(text, last[1] if isinstance(node, yaml.MappingNode) else last)
-
-
-def _block_mapping(text: str, key: str) -> yaml.MappingNode:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise EditError(f"o YAML não pôde ser lido ({str(exc).splitlines()[0]})") from None
-    if not isinstance(root, yaml.MappingNode):
+def _block_mapping(doc: Any, key: str) -> CommentedMap:
+    if not isinstance(doc, CommentedMap):
         raise EditError("o arquivo não é um mapeamento YAML (chave: valor)")
-    for key_node, value_node in root.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            if not isinstance(value_node, yaml.MappingNode) or value_node.flow_style or not value_node.value:
-                raise EditError(f"'{key}' deve ser um bloco com uma chave por linha")
-            return value_node
-    raise EditError(f"falta a chave '{key}'")
+    if key not in doc:
+        raise EditError(f"falta a chave '{key}'")
+    value = doc[key]
+    if not isinstance(value, CommentedMap) or value.fa.flow_style() or not value:
+        raise EditError(f"'{key}' deve ser um bloco com uma chave por linha")
+    return value
 
 
 def replace_entries(text: str, key: str, values: dict[str, Any]) -> str:
@@ -96,25 +118,26 @@ def replace_entries(text: str, key: str, values: dict[str, Any]) -> str:
     An entry that exists keeps its place (and its comments); a missing one goes
     before the next entry of `values` that exists, or after the last entry.
     """
-    node = _block_mapping(text, key)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    entries = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-    indent = node.value[0][0].start_mark.column
+    yaml = _yaml()
+    try:
+        doc = yaml.load(text)
+    except YAMLError as exc:
+        raise EditError(f"o YAML não pôde ser lido ({str(exc).splitlines()[0]})") from None
+    mapping = _block_mapping(doc, key)
+    lines = text.replace("\r\n", "\n").split("\n")
     names = list(values)
-    edits: list[tuple[int, int, str]] = []
     for i, name in enumerate(names):
-        entry = emit(name, values[name], indent).replace("\n", newline)
-        if name in entries:
-            key_node, value_node = entries[name]
-            edits.append((key_node.start_mark.index, _content_end(text, value_node), entry))
+        if name in mapping:
+            _set(yaml, mapping, name, values[name], lines)
             continue
-        following = next((entries[n][0] for n in names[i + 1 :] if n in entries), None)
-        if following is not None:
-            at = following.start_mark.index - following.start_mark.column
-            edits.append((at, at, " " * indent + entry + newline))
+        following = next((n for n in names[i + 1 :] if n in mapping), None)
+        if following is None:
+            mapping[name] = _node(values[name])
         else:
-            at = _content_end(text, node.value[-1][1])
-            edits.append((at, at, newline + " " * indent + entry))
-    for start, end, replacement in reversed(sorted(edits, key=lambda e: e[0])):  # stable: inserts keep their order
-        text = text[:start] + replacement + text[end:]
-    return text
+            mapping.insert(list(mapping).index(following), name, _node(values[name]))
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue().replace("\n", "\r\n") if "\r\n" in text else out.getvalue()
+
+
+__all__ = ["EditError", "Flow", "SourceError", "parse", "replace_entries"]

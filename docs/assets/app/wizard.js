@@ -200,7 +200,7 @@ function mountWizard(app) {
     // Before the marks it waits for, the engine sends no body (m.html is null): the Termo is named, not shown.
     let text;
     if (m.ready) {
-      // html is Markdown rendered and sanitized at build time (build/macro_text.py).
+      // html is Markdown rendered and sanitized at build time (decision_tree/sources/macro_text.py).
       const body = el("div", { class: "dt-macro-body" });
       body.innerHTML = m.html;
       text = el("details", { class: "dt-macro-text" }, el("summary", { text: "Ver o texto da macro" }), body);
@@ -260,7 +260,7 @@ function mountWizard(app) {
     // What a step waits for (the engine lists the marks before it not set yet): "marcar “A” e “B”".
     const waitingFor = (s) => {
       const open = s.waits_for.map((mark) => `“${mark}”`);
-      return open.length ? `marcar ${open.length > 1 ? `${open.slice(0, -1).join(", ")} e ${open.at(-1)}` : open[0]}` : "";
+      return open.length ? `marcar ${new Intl.ListFormat("pt-BR").format(open)}` : "";
     };
     const parts = [
       el(

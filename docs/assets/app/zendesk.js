@@ -142,10 +142,7 @@ wizard.addEventListener("dt-outcome", ({ detail }) => {
 
 // -- writing to the ticket: each only on a click, reported beside its button -----------------
 
-const waitingText = (marks) => {
-  const open = marks.map((mark) => `“${mark}”`);
-  return open.length > 1 ? `${open.slice(0, -1).join(", ")} e ${open.at(-1)}` : open[0];
-};
+const waitingText = (marks) => new Intl.ListFormat("pt-BR").format(marks.map((mark) => `“${mark}”`));
 
 function action(id, label, run, { disabled = false, why = "" } = {}) {
   const result = el("span", { class: "dt-zendesk-result", "data-role": "result", role: "status" });
