@@ -224,14 +224,12 @@ def load_text(text: str, display: str) -> Any:
         what = exc.problem or "invalid YAML"
         if isinstance(exc, _Refused) or (isinstance(exc, yaml.constructor.ConstructorError) and "; " in what):
             # Our own messages (limits, duplicate or non-text keys) already say the fix.
-            line = _editor_line(text, exc.problem_mark)
-            raise SourceError([f"{display}:{line}: {what}"]) from None
+            raise SourceError([f"{display}:{_editor_line(text, exc.problem_mark)}: {what}"]) from None
         # An unclosed quote or bracket is reported where it opens, not at the end of the file.
         opened = exc.context and exc.context.startswith("while scanning") and exc.context_mark
         mark = exc.context_mark if opened else (exc.problem_mark or exc.context_mark)
         line = _editor_line(text, mark)
-        if exc.context:
-            what = f"{what} ({exc.context})"
+        what = f"{what} ({exc.context})" if exc.context else what
         raise SourceError([f"{display}:{line}: YAML syntax error: {what}; fix the indentation or quoting there"]) from None
 
 
