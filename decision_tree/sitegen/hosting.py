@@ -116,6 +116,10 @@ OTHERWISE = CacheRule(
 )
 CACHE_RULES = (THEME_ASSETS, PYODIDE_CORE, ENGINE_SNAPSHOT)
 
+# The largest files the server compresses, also written compressed beside them (`<file>.gz`, gzip -9, webapp.py):
+# nginx's `gzip_static on` sends those instead of compressing on the fly at level 1.
+PRECOMPRESSED = ("pyodide.asm.wasm", "pyodide.asm.mjs")
+
 # Every extension the built site has (a test checks); anything else would be DEFAULT_TYPE.
 TYPES = {
     "html": "text/html",
@@ -228,7 +232,7 @@ class Hosting:
             default_server=default_server, otherwise=OTHERWISE.value, rules=CACHE_RULES, types=TYPES,
             width=max(map(len, TYPES.values())), default_type=DEFAULT_TYPE,
             charset_types=[t for t in CHARSET_TYPES if t != _IMPLICIT], gzip_types=[t for t in GZIP_TYPES if t != _IMPLICIT],
-            headers=self.security_headers, sidebar_location=SIDEBAR_LOCATION,
+            headers=self.security_headers, sidebar_location=SIDEBAR_LOCATION, precompressed=[f"{n}.gz" for n in PRECOMPRESSED],
             sidebar_headers=self.security_headers_of(SIDEBAR_LOCATION) if self.sidebar_host else {},
         )
 
