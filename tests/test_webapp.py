@@ -20,8 +20,8 @@ from engine_helpers import ROOT, bundle, engine
 
 from decision_tree.core.api import view
 from decision_tree.core.model import Guidelines
-from decision_tree.sitegen.pages_apps import app_pages, calculator_page, wizard_page
 from decision_tree.sitegen.hosting import PRECOMPRESSED
+from decision_tree.sitegen.pages_apps import app_pages, calculator_page, wizard_page
 from decision_tree.sitegen.webapp import PYODIDE_CORE, WebappError, core_dir, engine_files, webapp_assets
 from decision_tree.sitegen.wheel import modules, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
