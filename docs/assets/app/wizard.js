@@ -168,7 +168,7 @@ function mountWizard(app) {
     f.addEventListener("submit", (event) => {
       event.preventDefault();
       const value = new FormData(f).get(name);
-      if (value) go({ op: "change", step: item.step, option: value });
+      if (value) go({ op: "change", step: item.question_id, option: value });
     });
     queueMicrotask(() => f.querySelector("legend").focus());
     return f;
