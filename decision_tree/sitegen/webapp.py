@@ -39,7 +39,7 @@ PYODIDE_DIR = "assets/pyodide/"
 LOCK = "pyodide-lock.json"
 MANIFEST = "engine.json"
 # What Pyodide writes as the standard library when it restores the snapshot: the restored process has imported
-# what it needs, and the worker writes the real python_stdlib.zip after "ready", off the critical path.
+# what it needs; the worker fetches the real python_stdlib.zip only if a later import needs it (worker.js).
 STDLIB_PLACEHOLDER = "stdlib-placeholder.zip"
 EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
 CACHE = Path(".cache") / "webapp"

@@ -20,8 +20,8 @@
 // never reads these files.
 //
 // A restored process has imported everything it needs: the standard library
-// (python_stdlib.zip) is then written after "ready", off the critical path,
-// for any later import (none is known; see tests/test_webapp.py).
+// (python_stdlib.zip) is fetched only if a later import needs it (none is
+// known; see stdlibOnDemand).
 
 const base = new URL("../pyodide/", self.location.href);
 const useSnapshot = new URL(self.location.href).searchParams.get("snapshot") !== "never";
@@ -108,15 +108,45 @@ async function restore(loadPyodide, options, snapshot, memory, compiled) {
   }
 }
 
-/** After a restore: the real standard library in place of the placeholder (same version, same file: the path Python knows). */
-async function writeStdlib(pyodide, indexURL) {
-  try {
-    const zip = new Uint8Array(await (await fetchOk(indexURL + "python_stdlib.zip")).arrayBuffer());
-    const path = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('.zip'))");
-    pyodide.FS.writeFile(path, zip);
-  } catch (error) {
-    console.warn("decision_tree: biblioteca padrão do Python indisponível:", error);
-  }
+// After a restore: the real standard library only if Python ever imports a module the restored process does not
+// hold (none is known: the snapshot has imported what the engine runs). The restored import system still holds the
+// table of contents of the build's zip: it is forgotten, so a module looked up reads the placeholder, finds nothing
+// and reaches a finder last on sys.meta_path, which fetches python_stdlib.zip once, synchronously (a worker may),
+// writes it where the placeholder is (the path Python knows), and finds the module there. A first visit thus never
+// downloads the 2.5 MB zip.
+const STDLIB_ON_DEMAND = `
+import sys, zipimport
+
+def _dt_forget_stdlib(zip_path):
+    zipimport._zip_directory_cache.pop(zip_path, None)
+    for entry in [p for p in sys.path_importer_cache if p.startswith(zip_path)]:  # the zip and its packages
+        del sys.path_importer_cache[entry]
+
+class _DtStdlibOnDemand:
+    zip_path = next(p for p in sys.path if p.endswith(".zip"))
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        import importlib.machinery
+        sys.meta_path.remove(cls)
+        _dt_write_stdlib(cls.zip_path)
+        _dt_forget_stdlib(cls.zip_path)
+        return importlib.machinery.PathFinder.find_spec(name, path, target)
+
+_dt_forget_stdlib(_DtStdlibOnDemand.zip_path)
+sys.meta_path.append(_DtStdlibOnDemand)
+`;
+
+function stdlibOnDemand(pyodide, indexURL) {
+  pyodide.globals.set("_dt_write_stdlib", (path) => {
+    const request = new XMLHttpRequest();
+    request.open("GET", indexURL + "python_stdlib.zip", false);
+    request.responseType = "arraybuffer";
+    request.send();
+    if (request.status !== 200) throw new Error(`python_stdlib.zip: HTTP ${request.status}`);
+    pyodide.FS.writeFile(path, new Uint8Array(request.response));
+  });
+  pyodide.runPython(STDLIB_ON_DEMAND);
 }
 
 async function boot() {
@@ -176,7 +206,7 @@ async function boot() {
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
   if (restored) {
-    await writeStdlib(restored.pyodide, indexURL);
+    stdlibOnDemand(restored.pyodide, indexURL);
     const t0 = performance.now();
     await warmUp(WARM_UP_WALKS, snapshot.probe);
     self.postMessage({ type: "warm", ms: Math.round(performance.now() - t0) }); // for the benchmark; the page ignores it
