@@ -153,6 +153,7 @@ function boot() {
       e.start = m.start; // {mode: "snapshot" | "normal", reason}: how the worker started
       clearTimeout(timer);
       for (const message of queue.splice(0)) worker.postMessage(message);
+      worker.postMessage({ type: "sent" }); // the worker's own work after a restore waits for these answers
       settle.resolve();
       notify();
     } else if (m.type === "failed") {

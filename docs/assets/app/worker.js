@@ -1,7 +1,8 @@
 // Module Web Worker: the engine (Pyodide, self-hosted under assets/pyodide/,
 // with the decision_tree wheel, which carries the JSON bundle built from the
 // YAML). Messages in: {id, request: "<json>"}; out: {type: "progress" |
-// "ready" | "failed" | "response", ...}.
+// "ready" | "failed" | "response", ...}; after "ready", {type: "sent"} says the
+// requests the page kept while loading were all posted.
 //
 // assets/pyodide/engine.json (decision_tree/sitegen/webapp.py) says where the
 // Pyodide core is (a folder named after its version, cached as immutable)
@@ -206,6 +207,8 @@ async function boot() {
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
   if (restored) {
+    // The requests the page kept until "ready" first: it says when it has sent them ("sent"; a second at most).
+    await Promise.race([pageSent, new Promise((resolve) => setTimeout(resolve, 1000))]);
     stdlibOnDemand(restored.pyodide, indexURL);
     const t0 = performance.now();
     await warmUp(WARM_UP_WALKS, snapshot.probe);
@@ -275,7 +278,11 @@ async function answer(request) {
   return handle(JSON.stringify({ op: "archived", state, archive: text }));
 }
 
+let sent;
+const pageSent = new Promise((resolve) => (sent = resolve));
+
 self.addEventListener("message", async (event) => {
+  if (event.data.type === "sent") return sent(); // the page's queued requests are in (they were answered before this)
   const { id, request } = event.data;
   let response;
   try {
