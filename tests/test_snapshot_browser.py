@@ -132,9 +132,9 @@ RUN_PYTHON = """(code) => new Promise((resolve) => {
 def test_a_module_the_snapshot_lacks_fetches_the_standard_library_once_then_imports(context: BrowserContext, nginx: LocalNginx) -> None:
     def hooked(route) -> None:  # type: ignore[no-untyped-def]
         text = route.fetch().text()
-        line = "stdlibOnDemand(restored.pyodide, indexURL);"
+        line = "stdlibOnDemand(pyodide, indexURL);"
         assert line in text
-        route.fulfill(body=text.replace(line, line + " self.__py = restored.pyodide;") + PYTHON_HOOK, content_type="text/javascript")
+        route.fulfill(body=text.replace(line, line + " self.__py = pyodide;") + PYTHON_HOOK, content_type="text/javascript")
 
     context.add_init_script(KEEP_WORKER)
     page = context.new_page()

@@ -1,8 +1,7 @@
 // Module Web Worker: the engine (Pyodide, self-hosted under assets/pyodide/,
 // with the decision_tree wheel, which carries the JSON bundle built from the
-// YAML). Messages in: {id, request: "<json>"}; out: {type: "progress" |
-// "ready" | "failed" | "response", ...}; after "ready", {type: "sent"} says the
-// requests the page kept while loading were all posted.
+// YAML). Messages in: {id, request: "<json>"}, and {type: "sent"} once the page has posted what it kept
+// until "ready"; out: {type: "progress" | "ready" | "failed" | "response", ...}.
 //
 // assets/pyodide/engine.json (decision_tree/sitegen/webapp.py) says where the
 // Pyodide core is (a folder named after its version, cached as immutable)
@@ -19,10 +18,6 @@
 // again with it (`op: "archived"`), so the page receives the old outcome,
 // read-only; for a version the site does not keep, the first answer stands. Only then: the normal start
 // never reads these files.
-//
-// A restored process has imported everything it needs: the standard library
-// (python_stdlib.zip) is fetched only if a later import needs it (none is
-// known; see stdlibOnDemand).
 
 const base = new URL("../pyodide/", self.location.href);
 const useSnapshot = new URL(self.location.href).searchParams.get("snapshot") !== "never";
@@ -109,12 +104,10 @@ async function restore(loadPyodide, options, snapshot, memory, compiled) {
   }
 }
 
-// After a restore: the real standard library only if Python ever imports a module the restored process does not
-// hold (none is known: the snapshot has imported what the engine runs). The restored import system still holds the
-// table of contents of the build's zip: it is forgotten, so a module looked up reads the placeholder, finds nothing
-// and reaches a finder last on sys.meta_path, which fetches python_stdlib.zip once, synchronously (a worker may),
-// writes it where the placeholder is (the path Python knows), and finds the module there. A first visit thus never
-// downloads the 2.5 MB zip.
+// After a restore, the standard library (python_stdlib.zip, 2.5 MB) only if Python imports a module the restored
+// process lacks (none is known). The restored importer's table of the build's zip is forgotten, so a lookup reads
+// the placeholder, finds nothing and reaches a finder last on sys.meta_path: it fetches the zip once, synchronously
+// (a worker may), writes it where the placeholder is (the path Python knows) and finds the module there.
 const STDLIB_ON_DEMAND = `
 import sys, zipimport
 
@@ -206,14 +199,16 @@ async function boot() {
     }
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
-  if (restored) {
-    // The requests the page kept until "ready" first: it says when it has sent them ("sent"; a second at most).
-    await Promise.race([pageSent, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    stdlibOnDemand(restored.pyodide, indexURL);
-    const t0 = performance.now();
-    await warmUp(WARM_UP_WALKS, snapshot.probe);
-    self.postMessage({ type: "warm", ms: Math.round(performance.now() - t0) }); // for the benchmark; the page ignores it
-  }
+  if (restored) await afterRestore(restored.pyodide, indexURL, snapshot.probe);
+}
+
+// Once the page's requests kept until "ready" are answered (it says "sent"; a second at most): the hook, the warm-up.
+async function afterRestore(pyodide, indexURL, probe) {
+  await Promise.race([pageSent, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  stdlibOnDemand(pyodide, indexURL);
+  const t0 = performance.now();
+  await warmUp(WARM_UP_WALKS, probe);
+  self.postMessage({ type: "warm", ms: Math.round(performance.now() - t0) }); // for the benchmark; the page ignores it
 }
 
 /**
