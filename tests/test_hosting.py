@@ -147,6 +147,29 @@ def test_every_kind_of_file_is_served_with_the_headers_the_page_promises(nginx: 
     assert hosting.content_type("x.whl") == "application/zip"
 
 
+def test_the_largest_files_are_sent_as_the_builds_own_gzip_file_with_the_same_content(nginx: LocalNginx, site_dir: Path) -> None:
+    """`gzip_static on`: nginx sends the `.gz` the build wrote beside the file (gzip -9, smaller than nginx's own level 1)
+    with the original's type and cache rule; a client that does not accept gzip gets the original."""
+    for name in hosting.PRECOMPRESSED:
+        original = (site_dir / CORE / name).read_bytes()
+        packed = (site_dir / CORE / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == original, name
+        assert len(packed) < len(gzip.compress(original, compresslevel=1)), name
+        status, headers, body = get(nginx, CORE + name)
+        assert status == 200, name
+        assert headers["content-encoding"] == "gzip" and body == packed, name  # the build's file, not compressed again
+        assert headers["content-type"] == hosting.content_type(name), name
+        assert headers["cache-control"] == hosting.PYODIDE_CORE.value, name
+        assert headers["vary"] == "Accept-Encoding", name
+        conn = http.client.HTTPSConnection("127.0.0.1", nginx.port, context=nginx.certificate.ssl_context(), timeout=30)
+        try:
+            conn.request("GET", "/" + CORE + name)  # no Accept-Encoding
+            response = conn.getresponse()
+            assert response.getheader("Content-Encoding") is None and response.read() == original, name
+        finally:
+            conn.close()
+
+
 def test_a_missing_page_is_the_sites_404_with_every_header(nginx: LocalNginx, site_dir: Path) -> None:
     status, headers, body = get(nginx, "nao-existe/")
     assert status == 404

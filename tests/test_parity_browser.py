@@ -39,6 +39,7 @@ G = E.g
 OPTION_IDS = sorted({o.id for q in G.questions.values() for o in q.options})
 MODES = list(G.billing.modes)
 AUDIENCES = list(G.audiences)
+QUESTION_IDS = sorted(G.questions)
 STEP_IDS = [*G.prerequisites, *(s.id for s in G.workflow)]
 
 # -- strategies ------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def wizard_requests(draw: st.DrawFn) -> dict[str, Any]:
     if op == "answer":
         req["option"] = draw(option_ids(state))
     elif op == "change":
-        req["step"] = draw(st.integers(-2, 12) | junk)
+        req["step"] = draw(st.sampled_from(QUESTION_IDS) | st.integers(-2, 12) | st.text(max_size=6) | junk)
         req["option"] = draw(st.sampled_from(OPTION_IDS) | st.text(max_size=6))
     elif op == "mark":
         req["step"] = draw(st.sampled_from(STEP_IDS) | st.text(max_size=6) | junk)

@@ -24,6 +24,7 @@ from engine_helpers import engine
 from playwright.sync_api import BrowserContext, Page, expect
 
 from decision_tree.core.engine import State
+from decision_tree.core.model import Outcome
 from decision_tree.sitegen.local_nginx import LocalNginx
 
 pytestmark = pytest.mark.xdist_group("snapshot_browser")
@@ -82,13 +83,71 @@ def test_the_wizard_restores_its_initial_state_and_a_repeat_visit_revalidates_on
     page = context.new_page()
     assert started(page) == {"mode": "snapshot", "reason": ""}
     answers_the_first_question(page)
-    page.wait_for_timeout(1000)  # the standard library written after "ready"
     since = nginx.access_log.stat().st_size
     page.goto("about:blank")
     assert started(page)["mode"] == "snapshot"
     assert sorted(pyodide_requests(nginx, since)) == [("304", "/assets/pyodide/engine.json"), ("304", "/assets/pyodide/pyodide-lock.json")]
     answers_the_first_question(page)
     assert not [w for w in context.warnings if "decision_tree" in w]  # type: ignore[attr-defined]
+
+
+def test_a_restored_engine_never_downloads_the_standard_library_for_the_wizard_or_the_calculator(
+    context: BrowserContext, nginx: LocalNginx
+) -> None:
+    """The restored process holds every module the engine runs: walking to an outcome and quoting fetch no python_stdlib.zip."""
+    since = nginx.access_log.stat().st_size
+    page = context.new_page()
+    assert started(page)["mode"] == "snapshot"
+    e = engine()
+    state = e.start()
+    while not isinstance(node := e.walk(state).node, Outcome):
+        page.get_by_role("radio", name=node.options[-1].label, exact=True).check()
+        page.get_by_role("button", name="Próxima").click()
+        state = e.answer(state, node.options[-1].id)
+        expect(page.locator("[data-role=history-list] > li")).to_have_count(len(state.answers), timeout=READY)
+    expect(page.locator("[data-role=outcome-title]")).to_be_visible()
+    page.goto("calculadora/")
+    expect(page.locator("[data-app=calculator]")).to_have_attribute("data-engine", "ready", timeout=READY)
+    page.locator("input[name=minutes]").fill("25")
+    expect(page.locator("[data-role=total]")).not_to_be_empty(timeout=READY)
+    page.wait_for_timeout(1500)  # the worker's warm-up after "ready" imports nothing either
+    fetched = pyodide_requests(nginx, since)
+    assert any(path.endswith("/engine.json") for _, path in fetched)
+    assert not [path for _, path in fetched if path.endswith("python_stdlib.zip")]
+
+
+# The worker's Python, for the test below only: worker.js served with a hook that runs a line of Python.
+PYTHON_HOOK = """
+self.addEventListener("message", (event) => {
+  if (event.data.python) self.postMessage({ type: "python", result: String(self.__py.runPython(event.data.python)) });
+});
+"""
+KEEP_WORKER = "window.Worker = class extends Worker { constructor(...a) { super(...a); window.__worker = this; } };"
+RUN_PYTHON = """(code) => new Promise((resolve) => {
+  window.__worker.addEventListener("message", ({ data }) => data.type === "python" && resolve(data.result));
+  window.__worker.postMessage({ python: code });
+})"""
+
+
+def test_a_module_the_snapshot_lacks_fetches_the_standard_library_once_then_imports(context: BrowserContext, nginx: LocalNginx) -> None:
+    def hooked(route) -> None:  # type: ignore[no-untyped-def]
+        text = route.fetch().text()
+        line = "stdlibOnDemand(pyodide, indexURL);"
+        assert line in text
+        route.fulfill(body=text.replace(line, line + " self.__py = pyodide;") + PYTHON_HOOK, content_type="text/javascript")
+
+    context.add_init_script(KEEP_WORKER)
+    page = context.new_page()
+    page.route("**/assets/app/worker.js", hooked)
+    since = nginx.access_log.stat().st_size
+    assert started(page)["mode"] == "snapshot"
+    assert not [p for _, p in pyodide_requests(nginx, since) if p.endswith("python_stdlib.zip")]
+    code = "import sys; before = 'colorsys' in sys.modules; import colorsys; f'{before} {colorsys.rgb_to_hsv(1.0, 0.0, 0.0)}'"
+    assert page.evaluate(RUN_PYTHON, code) == "False (0.0, 1.0, 1.0)"
+    assert page.evaluate(RUN_PYTHON, "import sched; sched.__name__") == "sched"
+    fetched = [(status, p) for status, p in pyodide_requests(nginx, since) if p.endswith("python_stdlib.zip")]
+    assert len(fetched) == 1 and fetched[0][0] == "200", fetched
+    answers_the_first_question(page)
 
 
 def test_never_starts_normally(context: BrowserContext) -> None:

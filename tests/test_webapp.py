@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import gzip
 import hashlib
 import html.parser
 import json
@@ -19,6 +20,7 @@ from engine_helpers import ROOT, bundle, engine
 
 from decision_tree.core.api import view
 from decision_tree.core.model import Guidelines
+from decision_tree.sitegen.hosting import PRECOMPRESSED
 from decision_tree.sitegen.pages_apps import app_pages, calculator_page, wizard_page
 from decision_tree.sitegen.webapp import PYODIDE_CORE, WebappError, core_dir, engine_files, webapp_assets
 from decision_tree.sitegen.wheel import modules, wheel_bytes, wheel_name
@@ -125,7 +127,10 @@ def test_assets_map_the_pyodide_core_the_wheel_the_lock_the_snapshot_and_the_man
     snapshot = {f"assets/pyodide/{s['file']}" for s in manifest["snapshot"]["slices"]}
     expected = {core + name for name in PYODIDE_CORE} | {f"assets/pyodide/{name}" for name in ("pyodide-lock.json", wheel_name())}
     expected |= snapshot | {"assets/pyodide/engine.json", f"assets/pyodide/{manifest['snapshot']['stdlib_placeholder']}"}
+    expected |= {f"{core}{name}.gz" for name in PRECOMPRESSED}  # gzip_static (the Hosting page's nginx)
     assert set(assets) == expected
+    for name in PRECOMPRESSED:
+        assert gzip.decompress(Path(assets[f"{core}{name}.gz"]).read_bytes()) == Path(assets[core + name]).read_bytes()
     for path, src in assets.items():
         assert isinstance(src, bytes) or (isinstance(src, Path) and src.is_file()), path
 

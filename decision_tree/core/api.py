@@ -4,7 +4,9 @@ The worker posts `{"op": ..., ...}` and renders the answer; tests call the
 same `handle` in CPython to prove the page and the terminal agree. No
 decision or price is computed anywhere else. Every answer has one envelope:
 `{"ok": bool, "error": str | None, ...}` plus `view` (wizard operations),
-`quote` and `errors` (the calculator) or `outcome` (recommend).
+`quote` and `errors` (the calculator) or `outcome` (recommend). A request's
+`step` is always an id: the question answered again (`change`) or the step of
+the outcome ticked (`mark`).
 
 A wizard answer may also carry `info`, a message that is not an error (which
 marks an action cleared), and `archive`, the fingerprint of an earlier tree
@@ -121,6 +123,16 @@ def _archived(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "error": None, "archived": result, "view": view(e, e.start())}
 
 
+def _asked_at(e: Engine, state: State, question: object) -> int:
+    """Where the answers so far asked `question`: a `change`'s `step` is the id of the question answered again, as a
+    `mark`'s is the id of the step of the outcome."""
+    if isinstance(question, str):
+        for i, step in enumerate(e.walk(state).steps):
+            if step.question.id == question:
+                return i
+    raise StateError("Não foi possível saber qual resposta mudar; recarregue a página.")
+
+
 def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
     op = req["op"]
     state, notice = e.salvage(req["state"]) if req.get("state") else (e.start(), None)
@@ -137,10 +149,7 @@ def _wizard(e: Engine, req: dict[str, Any]) -> dict[str, Any]:
             selected = _answer_after(e, e.encode(state), e.back(state))
             state = e.back(state)
         elif op == "change":
-            step = req.get("step")
-            if isinstance(step, bool) or not isinstance(step, int):
-                raise StateError("Não foi possível saber qual resposta mudar; recarregue a página.")
-            state = e.change(state, step, str(req.get("option", "")))
+            state = e.change(state, _asked_at(e, state, req.get("step")), str(req.get("option", "")))
         elif op == "mark":
             state = e.mark(state, str(req.get("step", "")), parse_flag(req.get("done"), "Marcação"))
         elif op == "restart":

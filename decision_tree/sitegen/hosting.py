@@ -3,7 +3,7 @@
 The data: the security headers (the Content-Security-Policy, `nosniff`,
 `Referrer-Policy`), `Cache-Control` per kind of file, the MIME types and what
 to compress. `Hosting.nginx()` renders them as the nginx file the page
-publishes (`pages_hosting.py`); `Hosting.headers()`/`content_type()` give the
+publishes (`pages_hosting.py`; both are templates in `templates/hosting/`); `Hosting.headers()`/`content_type()` give the
 same values to the Python servers of the tests and of the benchmark; the
 browser tests serve the site with that very nginx file (`local_nginx.py`).
 
@@ -18,8 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from decision_tree.core.urls import ZENDESK_SIDEBAR
 from decision_tree.sitegen.inline_scripts import material_inline_scripts, script_hash
@@ -113,6 +116,10 @@ OTHERWISE = CacheRule(
 )
 CACHE_RULES = (THEME_ASSETS, PYODIDE_CORE, ENGINE_SNAPSHOT)
 
+# The largest files the server compresses, also written compressed beside them (`<file>.gz`, gzip -9, webapp.py):
+# nginx's `gzip_static on` sends those instead of compressing on the fly at level 1.
+PRECOMPRESSED = ("pyodide.asm.wasm", "pyodide.asm.mjs")
+
 # Every extension the built site has (a test checks); anything else would be DEFAULT_TYPE.
 TYPES = {
     "html": "text/html",
@@ -160,6 +167,14 @@ SIDEBAR_WHY = ("Só a página da barra lateral do app do Zendesk (`{location}`) 
                "Zendesk configurado (`{host}`); todas as outras continuam com `'none'`.")
 
 
+@cache
+def templates() -> Environment:
+    """The Hosting page's and the nginx file's templates: plain text (Markdown code blocks, nginx), nothing escaped."""
+    return Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=False,  # noqa: S701
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+                       comment_start_string="{##", comment_end_string="##}")  # `{#id}` is a Markdown heading id
+
+
 def zendesk_host(subdomain: str) -> str:
     """The origin of a Zendesk account, the only one allowed to frame the sidebar page."""
     return f"https://{subdomain}.zendesk.com"
@@ -169,6 +184,8 @@ def zendesk_host(subdomain: str) -> str:
 class Hosting:
     scripts: tuple[str, ...]  # CSP sources of the inline scripts, "'sha256-…'"
     sidebar_host: str = ""  # the origin allowed to frame SIDEBAR_LOCATION (a Zendesk account); "" = none
+    config_file: ClassVar[str] = CONFIG_FILE  # the path the nginx file names in its first line
+    cache_variable: ClassVar[str] = "$diretrizes_cache_control"  # one map per site file: both may share an `http`
 
     def with_sidebar_host(self, host: str) -> Hosting:
         return replace(self, sidebar_host=host)
@@ -184,18 +201,6 @@ class Hosting:
         if self.sidebar_host and path.startswith(SIDEBAR_LOCATION):
             headers = {**headers, "Content-Security-Policy": self.sidebar_csp}
         return headers
-
-    def _sidebar_location(self) -> str:
-        if not self.sidebar_host:
-            return ""
-        headers = "".join(f'        add_header {name} "{value}" always;\n'
-                          for name, value in self.security_headers_of(SIDEBAR_LOCATION).items())
-        return (
-            "    # A barra lateral do app do Zendesk: a única página que pode ser mostrada num quadro, e só pelo Zendesk\n"
-            "    # configurado. Um location com add_header próprio repete todos os cabeçalhos.\n"
-            f"    location ^~ {SIDEBAR_LOCATION} {{\n        try_files $uri $uri/ =404;\n{headers}"
-            "        add_header Cache-Control $diretrizes_cache_control always;\n    }\n\n"
-        )
 
     @classmethod
     def of(cls, inline: Iterable[str]) -> Hosting:
@@ -219,55 +224,16 @@ class Hosting:
               certificate: str = CERTIFICATE, certificate_key: str = CERTIFICATE_KEY, default_server: bool = True) -> str:
         """The site's nginx file (`include`d in `http`, as Debian's sites-enabled/) for this nginx version; with
         `default_server`, also the server that refuses every other Host name on that address (an nginx may have
-        one per address: a second site file on the same address passes False)."""
-        http2 = version >= HTTP2_ON
-        rules = "".join(f'    "~{rule.pattern}" "{rule.value}";\n' for rule in CACHE_RULES)
-        width = max(map(len, TYPES.values()))
-        types = "".join(f"        {kind:<{width}} {ext};\n" for ext, kind in TYPES.items())
-        headers = "".join(f'    add_header {name} "{value}" always;\n' for name, value in self.security_headers.items())
-        return (
-            f"# {CONFIG_FILE}: gerado por decision_tree/sitegen/hosting.py (nginx {'1.25.1 ou mais novo' if http2 else 'até 1.25.0'})\n"
-            f'map $uri $diretrizes_cache_control {{\n    default "{OTHERWISE.value}";\n{rules}}}\n\n'
-            "server {\n"
-            f"    listen {listen} ssl{'' if http2 else ' http2'};\n"
-            + ("    http2 on;\n" if http2 else "")
-            + f"    server_name {server_name};\n"
-            f"    ssl_certificate     {certificate};\n"
-            f"    ssl_certificate_key {certificate_key};\n\n"
-            f"    root {root};\n"
-            "    index index.html;\n"
-            "    server_tokens off;  # sem a versão do nginx nos cabeçalhos e nas páginas de erro\n"
-            "    error_page 404 /404.html;\n"
-            "    location / {\n        try_files $uri $uri/ =404;\n    }\n\n"
-            + self._sidebar_location()
-            + "    # Os tipos dos arquivos do site: substituem os do mime.types neste server.\n"
-            f"    types {{\n{types}    }}\n"
-            f"    default_type {DEFAULT_TYPE};\n"
-            "    charset utf-8;\n"
-            f"    charset_types {' '.join(t for t in CHARSET_TYPES if t != _IMPLICIT)};\n\n"
-            "    gzip on;\n    gzip_vary on;\n"
-            f"    gzip_types {' '.join(t for t in GZIP_TYPES if t != _IMPLICIT)};\n\n"
-            "    # Em todas as respostas, inclusive as de erro. Um location com add_header próprio precisa repetir estas linhas.\n"
-            f"{headers}"
-            "    add_header Cache-Control $diretrizes_cache_control always;\n"
-            "}\n"
-            + (self.default_server(listen, certificate, certificate_key) if default_server else "")
-        )
-
-    @staticmethod
-    def default_server(listen: str, certificate: str, certificate_key: str) -> str:
-        """The server of every other Host name on the site's address: it answers nothing (444 closes the
-        connection), so the site is not served under a name an attacker points at it."""
-        return (
-            "\n# Qualquer outro nome de host no mesmo endereço: a conexão é fechada sem resposta.\n"
-            "server {\n"
-            f"    listen {listen} ssl default_server;\n"
-            "    server_name _;\n"
-            "    server_tokens off;\n"
-            f"    ssl_certificate     {certificate};\n"
-            f"    ssl_certificate_key {certificate_key};\n"
-            "    return 444;\n"
-            "}\n"
+        one per address: a second site file on the same address passes False). The default server answers
+        nothing (444 closes the connection), so the site is not served under a name an attacker points at it."""
+        return templates().get_template("hosting/nginx.conf.j2").render(
+            config_file=self.config_file, cache_variable=self.cache_variable, http2=version >= HTTP2_ON, listen=listen,
+            server_name=server_name, root=root, certificate=certificate, certificate_key=certificate_key,
+            default_server=default_server, otherwise=OTHERWISE.value, rules=CACHE_RULES, types=TYPES,
+            width=max(map(len, TYPES.values())), default_type=DEFAULT_TYPE,
+            charset_types=[t for t in CHARSET_TYPES if t != _IMPLICIT], gzip_types=[t for t in GZIP_TYPES if t != _IMPLICIT],
+            headers=self.security_headers, sidebar_location=SIDEBAR_LOCATION, precompressed=[f"{n}.gz" for n in PRECOMPRESSED],
+            sidebar_headers=self.security_headers_of(SIDEBAR_LOCATION) if self.sidebar_host else {},
         )
 
 
@@ -296,23 +262,21 @@ CLIENT_SITE_ROOT = "/srv/diretrizes/site-clientes"
 CLIENT_CERTIFICATE = "/etc/ssl/certs/clientes-diretrizes.pem"
 CLIENT_CERTIFICATE_KEY = "/etc/ssl/private/clientes-diretrizes.key"
 CLIENT_CONFIG_FILE = "/etc/nginx/sites-available/clientes-diretrizes.conf"
-_CACHE_VARIABLE = "$diretrizes_cache_control"
-_CLIENT_CACHE_VARIABLE = "$clientes_cache_control"  # both files may be included in the same `http`: one map each
-
-
 @dataclass(frozen=True)
 class ClientHosting(Hosting):
     """The client site's hosting: `nginx()` is the analysts' file (`Hosting.nginx`) with the client site's defaults,
     its own file name and its own cache map, so that both sites can be served by one nginx."""
+
+    config_file: ClassVar[str] = CLIENT_CONFIG_FILE
+    cache_variable: ClassVar[str] = "$clientes_cache_control"
 
     def nginx(self, version: tuple[int, ...], *, listen: str = "443", server_name: str = CLIENT_SERVER_NAME,
               root: str = CLIENT_SITE_ROOT, certificate: str = CLIENT_CERTIFICATE,
               certificate_key: str = CLIENT_CERTIFICATE_KEY, default_server: bool = False) -> str:
         """`default_server` is off: the analysts' file holds the server that refuses unknown Host names, and one
         nginx may have only one per address (turn it on when the client site has an nginx of its own)."""
-        text = super().nginx(version, listen=listen, server_name=server_name, root=root, certificate=certificate,
+        return super().nginx(version, listen=listen, server_name=server_name, root=root, certificate=certificate,
                              certificate_key=certificate_key, default_server=default_server)
-        return text.replace(CONFIG_FILE, CLIENT_CONFIG_FILE, 1).replace(_CACHE_VARIABLE, _CLIENT_CACHE_VARIABLE)
 
 
 def for_client_project(root: Path) -> ClientHosting:

@@ -21,6 +21,7 @@ another version is opened, so the normal start does not wait for them.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 from decision_tree.core import urls
 from decision_tree.sitegen import content_cache
+from decision_tree.sitegen.hosting import PRECOMPRESSED
 from decision_tree.sitegen.snapshot import PYODIDE_CORE, Snapshot, SnapshotError, build_snapshot, probe, pyodide_version
 from decision_tree.sitegen.wheel import DIST_NAME, wheel_bytes, wheel_name
 from decision_tree.sources.bundle import bundle_json
@@ -37,10 +39,13 @@ PYODIDE_DIR = "assets/pyodide/"
 LOCK = "pyodide-lock.json"
 MANIFEST = "engine.json"
 # What Pyodide writes as the standard library when it restores the snapshot: the restored process has imported
-# what it needs, and the worker writes the real python_stdlib.zip after "ready", off the critical path.
+# what it needs; the worker fetches the real python_stdlib.zip only if a later import needs it (worker.js).
 STDLIB_PLACEHOLDER = "stdlib-placeholder.zip"
 EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
 CACHE = Path(".cache") / "webapp"
+# The largest files the server compresses, also written compressed beside them (`<file>.gz`, gzip -9): nginx's
+# `gzip_static on` (the Hosting page's file) sends those instead of compressing on the fly at level 1.
+GZIP_CACHE = Path(".cache") / "gzip"
 SNAPSHOT_CACHE = Path(".cache") / "snapshot"
 KEEP_CACHED = 4
 
@@ -133,6 +138,7 @@ def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]
     snapshot = engine_snapshot(bundle, root)
     core = core_dir(root)
     assets: dict[str, Path | bytes] = {core + name: npm / name for name in PYODIDE_CORE}
+    assets |= {core + name + ".gz": precompressed(npm / name, root) for name in PRECOMPRESSED}
     assets[PYODIDE_DIR + LOCK] = lock
     assets[PYODIDE_DIR + wheel.name] = wheel
     if snapshot is not None:
@@ -142,6 +148,18 @@ def webapp_assets(bundle: dict[str, Any], root: Path) -> dict[str, Path | bytes]
         assets[folder + STDLIB_PLACEHOLDER] = EMPTY_ZIP
     assets[PYODIDE_DIR + MANIFEST] = manifest(pyodide_version(npm), snapshot, probe(bundle))
     return assets
+
+
+def precompressed(path: Path, root: Path) -> Path:
+    """`path` compressed with gzip -9 (no name, no time: the same bytes every build), cached by its content."""
+    data = path.read_bytes()
+    name = path.name + ".gz"
+
+    def fill(work: Path) -> None:
+        (work / name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+    key = hashlib.sha256(data).hexdigest()[:16]
+    return content_cache.entry(root / GZIP_CACHE, key, lambda e: (e / name).is_file(), fill, KEEP_CACHED) / name
 
 
 def tree_version_assets(root: Path) -> dict[str, Path | bytes]:

@@ -14,12 +14,6 @@ const rateMoney = formatter({ style: "currency", currency: "BRL", maximumFractio
 const number = formatter({ maximumFractionDigits: 4 });
 const percent = formatter({ style: "percent", maximumFractionDigits: 4 });
 
-let active = null; // the calculator on the current page (instant navigation may swap it)
-
-window.addEventListener("hashchange", () => {
-  if (active && active.app.isConnected) active.onHash();
-});
-
 function mountCalculator(app) {
   const role = (name) => app.querySelector(`[data-role="${name}"]`);
   const form = role("form");
@@ -199,24 +193,22 @@ function mountCalculator(app) {
   }
 
   function update() {
+    // The request first (it reads only the fields): the engine computes while the page writes the rest.
+    compute(); // the engine answers in a few ms; `latest` drops any answer overtaken by a newer edit
     notice.hidden = true; // what the link could not apply is past once the user edits
     showModeFields();
-    writeHash();
-    compute(); // the engine answers in a few ms; `latest` drops any answer overtaken by a newer edit
+    writeHash(); // before the answer arrives: the copied estimate ends with this address
   }
 
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", (event) => event.preventDefault());
   copyButton.addEventListener("click", () => copyText(lastText, copyButton, live));
-  active = {
-    app,
-    onHash() {
-      readHash();
-      showModeFields();
-      compute();
-    },
-  };
+  window.addEventListener("hashchange", () => {
+    readHash();
+    showModeFields();
+    compute();
+  });
 
   if (location.hash.length > 1) readHash();
   showModeFields();

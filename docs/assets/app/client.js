@@ -1,7 +1,7 @@
 // Starts the engine's Web Worker (Pyodide + the decision_tree wheel) once per
 // browser tab and talks to it. Requests made before the engine is ready are
 // kept and sent when it is. No decision or price is computed here: Python
-// answers. The worker survives Material's instant navigation between pages.
+// answers.
 
 const SITE_ROOT = new URL("../../", import.meta.url);
 const TIMEOUT_MS = globalThis.__decisionTreeTimeoutMs ?? 60000; // tests may shorten it
@@ -78,16 +78,12 @@ export function badge(source, root = document) {
   return node;
 }
 
-/** Mount `fn(app)` on every `[data-app=name]` that appears, now and after instant navigation. */
+/** Mount `fn(app)` on every `[data-app=name]` of the page (each page is a full load: the site has no instant navigation). */
 export function mountEach(name, fn) {
-  const mount = () => {
-    for (const app of document.querySelectorAll(`[data-app="${name}"]:not([data-mounted])`)) {
-      app.dataset.mounted = "";
-      fn(app);
-    }
-  };
-  mount();
-  if (window.document$) window.document$.subscribe(mount);
+  for (const app of document.querySelectorAll(`[data-app="${name}"]:not([data-mounted])`)) {
+    app.dataset.mounted = "";
+    fn(app);
+  }
 }
 
 let engine = null;
@@ -157,6 +153,7 @@ function boot() {
       e.start = m.start; // {mode: "snapshot" | "normal", reason}: how the worker started
       clearTimeout(timer);
       for (const message of queue.splice(0)) worker.postMessage(message);
+      worker.postMessage({ type: "sent" }); // the worker's own work after a restore waits for these answers
       settle.resolve();
       notify();
     } else if (m.type === "failed") {
@@ -186,7 +183,6 @@ export function startEngine(app, what) {
   const role = (name) => app.querySelector(`[data-role="${name}"]`);
   let waitingText = "";
   const view = () => {
-    if (!app.isConnected) return e.views.delete(view);
     app.dataset.engine = e.state;
     role("status").hidden = e.state !== "loading";
     role("status-text").textContent = waitingText || e.progress || role("status-text").textContent;

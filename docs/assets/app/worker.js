@@ -1,7 +1,7 @@
 // Module Web Worker: the engine (Pyodide, self-hosted under assets/pyodide/,
 // with the decision_tree wheel, which carries the JSON bundle built from the
-// YAML). Messages in: {id, request: "<json>"}; out: {type: "progress" |
-// "ready" | "failed" | "response", ...}.
+// YAML). Messages in: {id, request: "<json>"}, and {type: "sent"} once the page has posted what it kept
+// until "ready"; out: {type: "progress" | "ready" | "failed" | "response", ...}.
 //
 // assets/pyodide/engine.json (decision_tree/sitegen/webapp.py) says where the
 // Pyodide core is (a folder named after its version, cached as immutable)
@@ -18,10 +18,6 @@
 // again with it (`op: "archived"`), so the page receives the old outcome,
 // read-only; for a version the site does not keep, the first answer stands. Only then: the normal start
 // never reads these files.
-//
-// A restored process has imported everything it needs: the standard library
-// (python_stdlib.zip) is then written after "ready", off the critical path,
-// for any later import (none is known; see tests/test_webapp.py).
 
 const base = new URL("../pyodide/", self.location.href);
 const useSnapshot = new URL(self.location.href).searchParams.get("snapshot") !== "never";
@@ -108,15 +104,43 @@ async function restore(loadPyodide, options, snapshot, memory, compiled) {
   }
 }
 
-/** After a restore: the real standard library in place of the placeholder (same version, same file: the path Python knows). */
-async function writeStdlib(pyodide, indexURL) {
-  try {
-    const zip = new Uint8Array(await (await fetchOk(indexURL + "python_stdlib.zip")).arrayBuffer());
-    const path = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('.zip'))");
-    pyodide.FS.writeFile(path, zip);
-  } catch (error) {
-    console.warn("decision_tree: biblioteca padrão do Python indisponível:", error);
-  }
+// After a restore, the standard library (python_stdlib.zip, 2.5 MB) only if Python imports a module the restored
+// process lacks (none is known). The restored importer's table of the build's zip is forgotten, so a lookup reads
+// the placeholder, finds nothing and reaches a finder last on sys.meta_path: it fetches the zip once, synchronously
+// (a worker may), writes it where the placeholder is (the path Python knows) and finds the module there.
+const STDLIB_ON_DEMAND = `
+import sys, zipimport
+
+def _dt_forget_stdlib(zip_path):
+    zipimport._zip_directory_cache.pop(zip_path, None)
+    for entry in [p for p in sys.path_importer_cache if p.startswith(zip_path)]:  # the zip and its packages
+        del sys.path_importer_cache[entry]
+
+class _DtStdlibOnDemand:
+    zip_path = next(p for p in sys.path if p.endswith(".zip"))
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        import importlib.machinery
+        sys.meta_path.remove(cls)
+        _dt_write_stdlib(cls.zip_path)
+        _dt_forget_stdlib(cls.zip_path)
+        return importlib.machinery.PathFinder.find_spec(name, path, target)
+
+_dt_forget_stdlib(_DtStdlibOnDemand.zip_path)
+sys.meta_path.append(_DtStdlibOnDemand)
+`;
+
+function stdlibOnDemand(pyodide, indexURL) {
+  pyodide.globals.set("_dt_write_stdlib", (path) => {
+    const request = new XMLHttpRequest();
+    request.open("GET", indexURL + "python_stdlib.zip", false);
+    request.responseType = "arraybuffer";
+    request.send();
+    if (request.status !== 200) throw new Error(`python_stdlib.zip: HTTP ${request.status}`);
+    pyodide.FS.writeFile(path, new Uint8Array(request.response));
+  });
+  pyodide.runPython(STDLIB_ON_DEMAND);
 }
 
 async function boot() {
@@ -175,12 +199,16 @@ async function boot() {
     }
   }
   self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), start });
-  if (restored) {
-    await writeStdlib(restored.pyodide, indexURL);
-    const t0 = performance.now();
-    await warmUp(WARM_UP_WALKS, snapshot.probe);
-    self.postMessage({ type: "warm", ms: Math.round(performance.now() - t0) }); // for the benchmark; the page ignores it
-  }
+  if (restored) await afterRestore(restored.pyodide, indexURL, snapshot.probe);
+}
+
+// Once the page's requests kept until "ready" are answered (it says "sent"; a second at most): the hook, the warm-up.
+async function afterRestore(pyodide, indexURL, probe) {
+  await Promise.race([pageSent, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  stdlibOnDemand(pyodide, indexURL);
+  const t0 = performance.now();
+  await warmUp(WARM_UP_WALKS, probe);
+  self.postMessage({ type: "warm", ms: Math.round(performance.now() - t0) }); // for the benchmark; the page ignores it
 }
 
 /**
@@ -245,7 +273,11 @@ async function answer(request) {
   return handle(JSON.stringify({ op: "archived", state, archive: text }));
 }
 
+let sent;
+const pageSent = new Promise((resolve) => (sent = resolve));
+
 self.addEventListener("message", async (event) => {
+  if (event.data.type === "sent") return sent(); // the page's queued requests are in (they were answered before this)
   const { id, request } = event.data;
   let response;
   try {
