@@ -19,14 +19,6 @@ MAX_FUNCTION_LINES = 60
 PYTHON = sorted((ROOT / "decision_tree").rglob("*.py"))
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "app").glob("*.js"))
 SPANS = ROOT / "tests" / "js_functions.mjs"
-# Known violations, each to be removed when its file is split (issue #25, item 7: the `speed` branch splits
-# wizard.js's mountWizard and renderOutcome). Only these exact findings are excused; any other function or module
-# over the bound fails, in wizard.js too. The lead drops this entry after merging that split.
-KNOWN_JS = {
-    "docs/assets/app/wizard.js: 363 lines (at most 300)",
-    "docs/assets/app/wizard.js:32: mountWizard() is 330 lines (at most 60)",
-    "docs/assets/app/wizard.js:256: renderOutcome() is 78 lines (at most 60)",
-}
 
 
 def _python_oversized() -> list[str]:
@@ -73,7 +65,7 @@ def _js_oversized() -> list[str]:
 
 
 def test_js_modules_and_functions_stay_small():
-    assert [f for f in _js_oversized() if f not in KNOWN_JS] == []
+    assert _js_oversized() == []
 
 
 def test_the_js_measure_sees_long_functions_of_every_kind(tmp_path, monkeypatch):
@@ -95,18 +87,4 @@ def test_the_js_measure_sees_long_functions_of_every_kind(tmp_path, monkeypatch)
         f"long.js:1: declared() is {n} lines (at most {MAX_FUNCTION_LINES})",
         f"long.js:63: arrow() is {n} lines (at most {MAX_FUNCTION_LINES})",
         f"long.js:125: method() is {n} lines (at most {MAX_FUNCTION_LINES})",
-    ]
-
-
-def test_a_new_long_function_in_wizard_js_is_not_excused(tmp_path, monkeypatch):
-    wizard = tmp_path / "docs" / "assets" / "app" / "wizard.js"
-    wizard.parent.mkdir(parents=True)
-    source = (ROOT / "docs" / "assets" / "app" / "wizard.js").read_text(encoding="utf-8")
-    wizard.write_text(source + "function planted() {\n" + "  x += 1;\n" * MAX_FUNCTION_LINES + "}\n", encoding="utf-8")
-    monkeypatch.setattr(__import__(__name__), "SCRIPTS", [wizard])
-    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
-    line = source.count("\n") + 1
-    assert [f for f in _js_oversized() if f not in KNOWN_JS] == [
-        f"docs/assets/app/wizard.js: {line + MAX_FUNCTION_LINES + 1} lines (at most {MAX_MODULE_LINES})",
-        f"docs/assets/app/wizard.js:{line}: planted() is {MAX_FUNCTION_LINES + 2} lines (at most {MAX_FUNCTION_LINES})",
     ]

@@ -9,6 +9,36 @@ function block(title, ...children) {
   return el("section", { class: "dt-block" }, el("h3", { text: title }), ...children);
 }
 
+/** The steps as they were marked then, each with its mark's status. */
+function stepsBlock(steps, labelled) {
+  const item = (s) =>
+    el(
+      "li",
+      { "data-done": s.mark ? String(s.done) : null },
+      s.title && el("strong", { text: `${s.title} — ` }),
+      ...labelled(s.text),
+      s.mark && el("span", { class: "dt-hint", "data-role": "step-status" }, " — ", el("strong", { text: s.done ? `${s.mark} ✓` : s.waiting })),
+    );
+  return block("Etapas, como estavam marcadas", el("ol", { class: "dt-steps", "data-role": "steps" }, steps.map(item)));
+}
+
+/** The ticket note of then, and the actions: they all lead to today's tree (or copy the old note). */
+function noteBlock(note, today, live, actions) {
+  const button = (action, text, onclick, primary = false) =>
+    el("button", { type: "button", class: primary ? "md-button md-button--primary" : "md-button", "data-action": action, text, onclick });
+  return block(
+    "Nota para o ticket, de então",
+    el("pre", { class: "dt-note", "data-role": "ticket-note", text: note }),
+    el(
+      "div",
+      { class: "dt-actions" },
+      button("restart-today", "Recomeçar com a árvore atual", actions.restart, true),
+      today.finished && button("open-today", "Ver o resultado da árvore atual", () => actions.open(today.state)),
+      button("copy-note", "Copiar a nota de então", (e) => copyText(note, e.currentTarget, live)),
+    ),
+  );
+}
+
 /**
  * Show `a` (the engine's `archived` answer) in the outcome panel `outcome`.
  * `actions.restart()` starts over with today's tree; `actions.open(code)` opens a code of today's tree.
@@ -40,23 +70,7 @@ export function renderArchived(outcome, a, live, actions) {
         r.criteria.length > 1 ? "Critérios da diretriz, nessa versão" : "Critério da diretriz, nessa versão",
         list("criteria", r.criteria, (c) => el("li", {}, c.title && el("strong", { text: `${c.title}: ` }), c.text)),
       ),
-    r.steps.length > 0 &&
-      block(
-        "Etapas, como estavam marcadas",
-        el(
-          "ol",
-          { class: "dt-steps", "data-role": "steps" },
-          r.steps.map((s) =>
-            el(
-              "li",
-              { "data-done": s.mark ? String(s.done) : null },
-              s.title && el("strong", { text: `${s.title} — ` }),
-              ...labelled(s.text),
-              s.mark && el("span", { class: "dt-hint", "data-role": "step-status" }, " — ", el("strong", { text: s.done ? `${s.mark} ✓` : s.waiting })),
-            ),
-          ),
-        ),
-      ),
+    r.steps.length > 0 && stepsBlock(r.steps, labelled),
     r.next_steps.length > 0 && block("Próximos passos", list("next-steps", r.next_steps, (s) => el("li", {}, ...labelled(s)))),
     r.billing.length > 0 &&
       block(
@@ -65,18 +79,7 @@ export function renderArchived(outcome, a, live, actions) {
         r.payer && el("p", {}, "Quem paga: ", el("strong", { "data-role": "payer", text: r.payer })),
       ),
     block("Respostas dadas", list("archived-answers", a.answers, (x) => el("li", {}, el("span", { class: "dt-history-q", text: x.question }), " ", el("strong", { text: x.answer })))),
-    block(
-      "Nota para o ticket, de então",
-      el("pre", { class: "dt-note", "data-role": "ticket-note", text: r.ticket_note }),
-      el(
-        "div",
-        { class: "dt-actions" },
-        el("button", { type: "button", class: "md-button md-button--primary", "data-action": "restart-today", text: "Recomeçar com a árvore atual", onclick: actions.restart }),
-        today.finished &&
-          el("button", { type: "button", class: "md-button", "data-action": "open-today", text: "Ver o resultado da árvore atual", onclick: () => actions.open(today.state) }),
-        el("button", { type: "button", class: "md-button", "data-action": "copy-note", text: "Copiar a nota de então", onclick: (e) => copyText(r.ticket_note, e.currentTarget, live) }),
-      ),
-    ),
+    noteBlock(r.ticket_note, today, live, actions),
   ];
   outcome.replaceChildren(...parts.filter(Boolean));
 }

@@ -94,82 +94,82 @@ export function engineRequest(obj) {
   return engine.request(obj);
 }
 
-function boot() {
+/** The engine's state and its request queue; `e.fail(reason)` ends it, `e.request(obj)` asks it. */
+function newEngine() {
   const e = { state: "loading", progress: "", reason: "", readyMs: null, start: null, views: new Set() };
-  const pending = new Map();
-  const queue = [];
-  const started = performance.now();
-  let worker = null;
-  let timer = null;
-  let seq = 0;
-  let settle;
-  e.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  Object.assign(e, { worker: null, timer: null, pending: new Map(), queue: [], seq: 0, started: performance.now() });
+  e.ready = new Promise((resolve, reject) => (e.settle = { resolve, reject }));
   e.ready.catch(() => {});
-  const notify = () => e.views.forEach((view) => view());
-
-  function fail(reason) {
+  e.notify = () => e.views.forEach((view) => view());
+  e.fail = (reason) => {
     if (e.state === "failed") return;
     e.state = "failed";
     e.reason = reason;
-    clearTimeout(timer);
-    if (worker) worker.terminate();
+    clearTimeout(e.timer);
+    if (e.worker) e.worker.terminate();
     const error = new Error(reason);
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-    settle.reject(error);
-    notify();
-  }
-
+    for (const { reject } of e.pending.values()) reject(error);
+    e.pending.clear();
+    e.settle.reject(error);
+    e.notify();
+  };
   e.request = (obj) => {
     if (e.state === "failed") return Promise.reject(new Error(e.reason));
-    const id = ++seq;
+    const id = ++e.seq;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      e.pending.set(id, { resolve, reject });
       const message = { id, request: JSON.stringify(obj) };
-      if (e.state === "ready") worker.postMessage(message);
-      else queue.push(message);
+      if (e.state === "ready") e.worker.postMessage(message);
+      else e.queue.push(message);
     });
   };
+  return e;
+}
 
+/** What the worker says: its progress, that it is ready (the queued requests go then), a failure, an answer. */
+function onWorkerMessage(e, m) {
+  if (m.type === "progress") {
+    e.progress = m.text;
+    e.notify();
+  } else if (m.type === "ready") {
+    e.state = "ready";
+    e.readyMs = Math.round(performance.now() - e.started);
+    e.start = m.start; // {mode: "snapshot" | "normal", reason}: how the worker started
+    clearTimeout(e.timer);
+    for (const message of e.queue.splice(0)) e.worker.postMessage(message);
+    e.worker.postMessage({ type: "sent" }); // the worker's own work after a restore waits for these answers
+    e.settle.resolve();
+    e.notify();
+  } else if (m.type === "failed") {
+    console.warn("decision_tree worker:", m.detail);
+    e.fail(`o carregamento falhou (${m.detail}).`);
+  } else if (m.type === "response") {
+    const entry = e.pending.get(m.id);
+    e.pending.delete(m.id);
+    if (entry) entry.resolve(JSON.parse(m.response));
+  }
+}
+
+function boot() {
+  const e = newEngine();
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    fail("este navegador não oferece WebAssembly (ou ele está bloqueado).");
+    e.fail("este navegador não oferece WebAssembly (ou ele está bloqueado).");
     return e;
   }
   try {
     const url = new URL("./worker.js", import.meta.url);
     if (SNAPSHOT) url.searchParams.set("snapshot", SNAPSHOT);
-    worker = new Worker(url, { type: "module" });
+    e.worker = new Worker(url, { type: "module" });
   } catch (error) {
-    fail(`o navegador recusou o processo de segundo plano (${error.message}).`);
+    e.fail(`o navegador recusou o processo de segundo plano (${error.message}).`);
     return e;
   }
-  worker.addEventListener("message", ({ data: m }) => {
-    if (m.type === "progress") {
-      e.progress = m.text;
-      notify();
-    } else if (m.type === "ready") {
-      e.state = "ready";
-      e.readyMs = Math.round(performance.now() - started);
-      e.start = m.start; // {mode: "snapshot" | "normal", reason}: how the worker started
-      clearTimeout(timer);
-      for (const message of queue.splice(0)) worker.postMessage(message);
-      worker.postMessage({ type: "sent" }); // the worker's own work after a restore waits for these answers
-      settle.resolve();
-      notify();
-    } else if (m.type === "failed") {
-      console.warn("decision_tree worker:", m.detail);
-      fail(`o carregamento falhou (${m.detail}).`);
-    } else if (m.type === "response") {
-      const entry = pending.get(m.id);
-      pending.delete(m.id);
-      if (entry) entry.resolve(JSON.parse(m.response));
-    }
-  });
-  worker.addEventListener("error", (event) => {
+  e.worker.addEventListener("message", ({ data }) => onWorkerMessage(e, data));
+  e.worker.addEventListener("error", (event) => {
     event.preventDefault();
-    fail("o assistente não pôde ser baixado ou executado.");
+    e.fail("o assistente não pôde ser baixado ou executado.");
   });
-  timer = setTimeout(() => fail(`o carregamento passou de ${TIMEOUT_MS / 1000} segundos.`), TIMEOUT_MS);
+  e.timer = setTimeout(() => e.fail(`o carregamento passou de ${TIMEOUT_MS / 1000} segundos.`), TIMEOUT_MS);
   return e;
 }
 
