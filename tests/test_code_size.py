@@ -21,18 +21,22 @@ SCRIPTS = sorted((ROOT / "docs" / "assets" / "app").glob("*.js"))
 SPANS = ROOT / "tests" / "js_functions.mjs"
 
 
+def _oversized(name: str, lines: int, functions: list[tuple[str, int, int]]) -> list[str]:
+    """What of one module passes the bounds: the module itself, then each (name, first line, last line) function."""
+    found = [f"{name}: {lines} lines (at most {MAX_MODULE_LINES})"] if lines > MAX_MODULE_LINES else []
+    for function, first, last in functions:
+        if last - first + 1 > MAX_FUNCTION_LINES:
+            found.append(f"{name}:{first}: {function}() is {last - first + 1} lines (at most {MAX_FUNCTION_LINES})")
+    return found
+
+
 def _python_oversized() -> list[str]:
     found = []
     for path in PYTHON:
         source = path.read_text(encoding="utf-8")
-        name = path.relative_to(ROOT)
-        if (lines := source.count("\n")) > MAX_MODULE_LINES:
-            found.append(f"{name}: {lines} lines (at most {MAX_MODULE_LINES})")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = node.end_lineno - node.lineno + 1
-                if length > MAX_FUNCTION_LINES:
-                    found.append(f"{name}:{node.lineno}: {node.name}() is {length} lines (at most {MAX_FUNCTION_LINES})")
+        functions = [(n.name, n.lineno, n.end_lineno) for n in ast.walk(ast.parse(source))
+                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        found += _oversized(str(path.relative_to(ROOT)), source.count("\n"), functions)
     return found
 
 
@@ -54,13 +58,8 @@ def _js_oversized() -> list[str]:
     assert result.returncode == 0, f"{SPANS.name} could not parse the scripts (run `npm ci` for acorn):\n{result.stderr}"
     found = []
     for script in json.loads(result.stdout):
-        name = Path(script["file"]).relative_to(ROOT).as_posix()
-        if script["lines"] > MAX_MODULE_LINES:
-            found.append(f"{name}: {script['lines']} lines (at most {MAX_MODULE_LINES})")
-        for function in script["functions"]:
-            length = function["end"] - function["line"] + 1
-            if length > MAX_FUNCTION_LINES:
-                found.append(f"{name}:{function['line']}: {function['name']}() is {length} lines (at most {MAX_FUNCTION_LINES})")
+        functions = [(f["name"], f["line"], f["end"]) for f in script["functions"]]
+        found += _oversized(Path(script["file"]).relative_to(ROOT).as_posix(), script["lines"], functions)
     return found
 
 
