@@ -205,3 +205,14 @@ def test_docs_itself_a_link_out_of_the_repository_is_refused(repo: Path, tmp_pat
     (repo / "docs").symlink_to(elsewhere)
     refused(build(repo, "--out", str(tmp_path / "out")), "docs:1: is a symbolic link to a folder outside the repository")
     assert not (tmp_path / "out").exists()
+
+
+def test_every_file_written_is_readable_by_the_web_server(repo: Path, tmp_path: Path) -> None:
+    """Staged files start as mkstemp's 0600; a site copied with its modes (cp -a, rsync -a, a tool that keeps them)
+    would then be unreadable by nginx's user. Under umask 022 every file must be 0644, as open() would make it."""
+    out = tmp_path / "saida"
+    result = subprocess.run([sys.executable, "-m", "decision_tree", "--root", str(repo), "build-docs", "--out", str(out)],
+                            cwd=repo, capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(0o022))
+    assert result.returncode == 0, result.stderr[-3000:]
+    modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert modes and {rel: m for rel, m in modes.items() if m != 0o644} == {}

@@ -168,6 +168,7 @@ def _manifest(out: Path) -> set[str] | None:
 
 def _save_manifest(out: Path, files: set[str]) -> None:
     fd, temp = tempfile.mkstemp(dir=out, prefix=STAGED)
+    os.fchmod(fd, 0o666 & ~_umask())
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump({"tool": "build-docs", "files": sorted(files)}, handle, indent=0)
         handle.write("\n")
@@ -232,6 +233,7 @@ def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -
                          "build-docs, apague-a e rode de novo.")
     ours = ours or set()
     staged: list[tuple[Path, Path, str]] = []  # (temporary file, target, rel)
+    mode = 0o666 & ~_umask()  # what open() would give a new file: the site's files are readable by the web server
     try:
         for rel, content in sorted(files.items()):
             target = out / rel
@@ -242,10 +244,12 @@ def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -
             except OSError as exc:
                 raise BuildError(f"{content}: não foi possível ler ({exc.strerror}); nada foi gravado em {out}.") from None
             if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+                target.chmod(mode)  # an unchanged file an older build-docs wrote 0600
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f"{STAGED}{target.name}.")
             staged.append((Path(temp), target, rel))
+            os.fchmod(fd, mode)  # mkstemp's 0600 would follow the file into a site copied with its modes
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
     except BaseException as exc:
@@ -267,6 +271,12 @@ def write(out: Path, files: dict[str, Content], *, adopt_legacy: bool = False) -
     _save_manifest(out, set(files))
     _remove_empty_dirs(out)
     return changed
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _remove_empty_dirs(out: Path) -> None:
