@@ -16,6 +16,7 @@ from typing import Any
 
 from decision_tree.core.engine import DIGITS, Engine, State, StateError, _base36
 from decision_tree.core.model import Question
+from decision_tree.core.texts import answers_kept
 
 FORMAT = 1
 FINGERPRINT = re.compile(r"[0-9a-f]{6}")
@@ -164,7 +165,5 @@ def _open(e: Engine, data: dict[str, Any], fingerprint: str, text: str) -> dict[
 
 def partial_notice(result: dict[str, Any], kept: int) -> str:
     v = result["version"]
-    where = (f"as {kept} primeiras respostas foram mantidas" if kept > 1 else
-             "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
     return (f"Este link é da versão {v['fingerprint']} da árvore ({v['day']}) e ainda não tinha chegado a um resultado: "
-            f"ele continua com a árvore atual, e {where}.")
+            f"ele continua com a árvore atual, e {answers_kept(kept)}.")

@@ -17,6 +17,7 @@ from typing import Any
 
 from decision_tree.core.model import Guidelines, Option, Outcome, Question
 from decision_tree.core.outcome import Recommendation, markable_steps
+from decision_tree.core.texts import answers_kept
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -238,17 +239,14 @@ class Engine:
         except StateError as exc:
             return State(), f"{exc} O assistente começou de novo."
         steps, _, misfit = self._follow(state.answers)
-        answers = [state.answers[i] for i in range(len(steps))]
+        answers = state.answers[:len(steps)]
         if misfit is not None:
-            kept = len(answers)
-            where = f"as {kept} primeiras respostas foram mantidas" if kept > 1 else (
-                "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
-            return State(tuple(answers)), f"Parte deste link não vale para esta versão do assistente: {where}."
-        kept_state = State(tuple(answers), state.marks)
+            return State(answers), f"Parte deste link não vale para esta versão do assistente: {answers_kept(len(answers))}."
+        kept_state = State(answers, state.marks)
         try:
             self.walk(kept_state)
         except StateError as exc:
-            return State(tuple(answers)), f"{exc} As respostas foram mantidas; confira as marcações."
+            return State(answers), f"{exc} As respostas foram mantidas; confira as marcações."
         return kept_state, None
 
     # -- the outcome -----------------------------------------------------

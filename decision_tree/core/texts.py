@@ -92,3 +92,9 @@ def lower_first(text: str) -> str:
     name or an acronym (a capital after its first letter: "TOTVS", "eSocial")."""
     first = text.split(" ")[0]
     return text[:1].lower() + text[1:] if first[1:] == first[1:].lower() else text
+
+
+def answers_kept(kept: int) -> str:
+    """How many answers of a link still hold in today's tree, as the notices say it."""
+    return (f"as {kept} primeiras respostas foram mantidas" if kept > 1 else
+            "a primeira resposta foi mantida" if kept == 1 else "nenhuma resposta pôde ser mantida")
