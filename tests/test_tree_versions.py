@@ -319,3 +319,13 @@ def test_a_broken_archive_fails_the_build_with_its_file_and_line(tmp_path: Path)
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert "decision_tree/tree_versions/abc123.json:2: não é um JSON válido" in r.stderr, r.stderr
     assert not (repo / "site-src").exists()
+
+
+def test_confirming_the_same_answer_again_keeps_the_marks_and_says_nothing(small_api: Engine) -> None:
+    e = small_api
+    state = answer_ids(e, "ocorrencia", "sim", "nao-reproduz", "totvs")
+    both = e.encode(e.mark(e.mark(state, "aprovacao-maestro", True), "aceite", True))
+    fourth = e.walk(state).steps[3].question.id
+    same = ask({"op": "change", "state": both, "step": fourth, "option": "totvs"})  # "Alterar", then "Confirmar" unchanged
+    assert same["ok"] and same["error"] is None and same["info"] is None
+    assert same["view"]["state"] == both

@@ -98,7 +98,9 @@ def _cleared(e: Engine, before: State, after: State, op: str, step: object) -> s
     if not before.marks or op not in ("mark", "change", "back"):
         return None
     steps = e.marks_of(e.walk(before))
-    if after.answers == before.answers:
+    if after == before:
+        return None
+    if op == "mark":
         gone = [s for i, s in enumerate(steps) if before.marks >> i & 1 and not after.marks >> i & 1 and s[0] != step]
         if not gone:
             return None

@@ -169,12 +169,14 @@ class Engine:
 
         Later answers are kept only while the path stays the same: each is
         replayed as long as it lands on the very question it answered before.
-        The marks of the old outcome are dropped.
+        The marks of the old outcome are dropped; the same answer again changes nothing (the marks stay).
         """
         walk = self.walk(state)
         if not 0 <= step < len(walk.steps):
             raise StateError(f"Não há resposta número {step + 1} para mudar.")
         question = walk.steps[step].question
+        if self._index(question, option_id) == state.answers[step]:
+            return state
         answers = [*state.answers[:step], self._index(question, option_id)]
         node = self.node(question.options[answers[-1]].next)
         for old in walk.steps[step + 1 :]:

@@ -274,16 +274,16 @@ async function answer(request) {
 }
 
 let sent;
-const pageSent = new Promise((resolve) => (sent = resolve));
-
+const pageSent = new Promise((resolve) => (sent = resolve)); // "sent": the page's queued requests are in
 self.addEventListener("message", async (event) => {
-  if (event.data.type === "sent") return sent(); // the page's queued requests are in (they were answered before this)
+  if (event.data.type === "sent") return sent(); // answered before this
   const { id, request } = event.data;
   let response;
   try {
     response = await answer(request);
   } catch (error) {
-    response = JSON.stringify({ ok: false, error: `Erro interno do assistente: ${error.message}` });
+    console.error("decision_tree:", error); // the Python traceback, for whoever debugs; never on the page
+    response = JSON.stringify({ ok: false, error: "Erro interno do assistente. Recarregue a página; se o erro continuar, avise a gestão das diretrizes." });
   }
   self.postMessage({ type: "response", id, response });
 });
