@@ -28,19 +28,23 @@ def cmd_build_docs(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         print(f"{out}: {len(changed)} arquivo(s) atualizado(s)." if changed else f"{out}: nada mudou.")
 
-    once()
-    if args.watch:
+    if not args.watch:
+        once()
+        return 0
+
+    def first() -> None:  # the watch is already on: a save during the first build is not missed
+        once()
         print("Observando docs/, decision_tree/, macros/ e mkdocs.yml (Ctrl+C para parar)…", flush=True)
 
-        def again() -> None:
-            try:
-                once()
-            except CliError as exc:  # keep watching: the next save may fix it
-                print(f"erro: {exc}", file=sys.stderr, flush=True)
+    def again() -> None:
+        try:
+            once()
+        except CliError as exc:  # keep watching: the next save may fix it
+            print(f"erro: {exc}", file=sys.stderr, flush=True)
 
-        from decision_tree.sitegen.watch import watch
+    from decision_tree.sitegen.watch import watch
 
-        watch(args.root, again)
+    watch(args.root, again, ready=first)
     return 0
 
 

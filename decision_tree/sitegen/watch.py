@@ -16,9 +16,11 @@ def _watched(root: Path, path: str) -> bool:
     return bool(relative) and relative[0] in WATCHED and "__pycache__" not in relative
 
 
-def watch(root: Path, rebuild: Callable[[], None], quiet: float = 0.3, stop: threading.Event | None = None) -> None:
+def watch(root: Path, rebuild: Callable[[], None], quiet: float = 0.3, stop: threading.Event | None = None,
+          ready: Callable[[], None] | None = None) -> None:
     """Call `rebuild` whenever a source changes (watchdog: inotify on Linux, the OS's own events elsewhere), once
-    the sources have been quiet for `quiet` seconds, so a save that writes several files rebuilds once; until `stop`."""
+    the sources have been quiet for `quiet` seconds, so a save that writes several files rebuilds once; until `stop`.
+    `ready` runs once the watches are in place (the first build: a save made while it runs still rebuilds)."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -41,6 +43,8 @@ def watch(root: Path, rebuild: Callable[[], None], quiet: float = 0.3, stop: thr
     observer.schedule(Handler(), str(root), recursive=False)  # mkdocs.yml (and a source folder made anew)
     observer.start()
     try:
+        if ready is not None:
+            ready()
         while not (stop and stop.is_set()):
             if not changed.wait(0.2):
                 continue
