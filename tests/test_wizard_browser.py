@@ -255,6 +255,7 @@ def test_approval_gates_the_termo_and_the_marks_complete_the_ticket_note(page: P
     expect(copy).to_be_enabled()
     expect(page).to_have_url(re.compile(r"\.1$"))
     copy.click()
+    expect(page.locator("[data-role=live]")).to_have_text("Copiado para a área de transferência.")  # the write is done
     clip = page.evaluate(CLIPBOARD)
     assert clip["text/plain"] == termo["plain"] and "**" not in clip["text/plain"]
     assert "<strong>Consultoria do Módulo</strong>" in clip["text/html"]
@@ -452,3 +453,18 @@ def test_fallback_when_loading_takes_too_long(tolerant: BrowserContext) -> None:
     page.route("**/assets/pyodide/*/pyodide.asm.wasm", lambda route: held.append(route))  # never answered
     page.goto("assistente/")
     expect_fallback(page, "passou de 2 segundos")
+
+
+def test_ticking_a_mark_keeps_the_analyst_where_they_are(page: Page) -> None:
+    state = state_of(*MODULO)
+    page.goto("assistente/#" + engine().encode(engine().mark(state, "aprovacao-maestro", True)))
+    expect(page.locator("[data-role=outcome-title]")).to_be_focused(timeout=READY)
+    termo = page.get_by_label("Termo enviado")
+    termo.focus()
+    page.keyboard.press("Space")  # as a keyboard user ticks it
+    expect(termo).to_be_checked()
+    expect(page.get_by_label("Aceite recebido")).to_be_enabled()  # the engine answered and the step was rebuilt
+    expect(termo).to_be_focused()  # not sent back to "Resultado: …"
+    expect(termo).to_be_in_viewport()
+    page.keyboard.press("Tab")  # the next control after the box, not the heading's link
+    assert page.evaluate("document.activeElement.closest('[data-role=outcome-title]') === null")

@@ -101,7 +101,8 @@ function step(w, s, waiting, previous) {
       type: "checkbox",
       checked: s.done,
       disabled: !s.enabled,
-      onchange: (e) => w.go({ op: "mark", step: s.id, done: e.currentTarget.checked }),
+      // The view stays where the analyst is: focus goes back to this box (rebuilt when its step changed).
+      onchange: (e) => w.go({ op: "mark", step: s.id, done: e.currentTarget.checked }, { focus: false, keep: `[data-step="${CSS.escape(s.id)}"] .dt-mark input` }),
     });
     li.append(el("label", { class: "dt-mark" }, box, " ", s.mark));
     if (!s.enabled) li.append(el("p", { class: "dt-hint", text: w.t("step-waiting", { what: waiting }) }));

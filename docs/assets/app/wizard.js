@@ -31,7 +31,7 @@ function say(w, text) {
   w.notice.textContent = text || "";
 }
 
-async function go(w, request, { push = true, focus = true, reveal = false } = {}) {
+async function go(w, request, { push = true, focus = true, reveal = false, keep = null } = {}) {
   const n = ++w.latest;
   let answer;
   try {
@@ -54,6 +54,7 @@ async function go(w, request, { push = true, focus = true, reveal = false } = {}
   if (answer.error && request.op === "view") history.replaceState(history.state, "", url);
   else if (push && view.state !== hashState()) history.pushState(history.state, "", url);
   render(w, view, focus, reveal);
+  if (keep) w.outcome.querySelector(keep)?.focus({ preventScroll: true }); // `keep`: the control acted on, again
   if (answer.info) requestAnimationFrame(() => w.notice.scrollIntoView({ block: "nearest" })); // after render's scroll
 }
 
